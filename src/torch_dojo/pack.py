@@ -1,0 +1,258 @@
+"""A pack: its manifest (``pack.toml``) and where each exercise's files are.
+
+A pack is a folder::
+
+    pack.toml        the manifest: [pack] and one [[exercise]] table per exercise
+    exercises/F      the starter the learner edits
+    checks/F         the hidden checks (a pytest file)
+    solutions/F      the reference solution
+
+where ``F`` is the exercise's ``file``. The built-in pack and an instructor's pack load
+the same way. Loading validates everything first and raises one ``PackError`` listing
+every problem with its file and field, so nothing is ever half-loaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.resources
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = "pack.toml"
+REQUIREMENTS = ("cuda", "torchvision", "distributed")
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = re.compile(r"^[A-Za-z0-9]+$")
+_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
+_PACK_KEYS = {"name", "title", "description"}
+_EXERCISE_KEYS = {
+    "id", "slug", "title", "chapter", "book", "file", "task", "hints", "requires",
+    "time_limit", "memory_limit_mb",
+}
+DEFAULT_TIME_LIMIT = 60.0
+DEFAULT_MEMORY_LIMIT_MB = 4096
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class PackError(Exception):
+    """The pack cannot be used; ``problems`` says every reason, with file and field."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownExercise(LookupError):
+    def __init__(self, key: str, pack: "Pack"):
+        self.key = key
+        choices = [e.id for e in pack.exercises] + [e.slug for e in pack.exercises]
+        close = difflib.get_close_matches(key, choices, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        super().__init__(
+            f"No exercise '{key}' in pack '{pack.name}'.{hint} "
+            "`torch-dojo list` shows every exercise with its id and slug."
+        )
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    slug: str
+    title: str
+    chapter: str
+    book: str
+    file: str
+    task: str
+    hints: tuple[str, ...]
+    requires: frozenset[str]
+    time_limit: float
+    memory_limit_mb: int
+    root: Path
+
+    @property
+    def starter(self) -> Path:
+        return self.root / "exercises" / self.file
+
+    @property
+    def checks(self) -> Path:
+        return self.root / "checks" / self.file
+
+    @property
+    def solution(self) -> Path:
+        return self.root / "solutions" / self.file
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.slug}"
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: str
+    root: Path
+    exercises: tuple[Exercise, ...]
+
+    def find(self, key: str) -> Exercise:
+        """An exercise by id (``07``, also ``7``) or slug."""
+        for exercise in self.exercises:
+            if key in (exercise.id, exercise.slug):
+                return exercise
+        if key.isdigit():
+            for exercise in self.exercises:
+                if exercise.id.isdigit() and int(exercise.id) == int(key):
+                    return exercise
+        raise UnknownExercise(key, self)
+
+
+def builtin_pack_root() -> Path:
+    """Where the built-in pack is: at the top of a checkout, or inside an installed wheel."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / MANIFEST).is_file() and (checkout / "src" / "torch_dojo").is_dir():
+        return checkout
+    packaged = importlib.resources.files("torch_dojo").joinpath("_pack")
+    if packaged.joinpath(MANIFEST).is_file():
+        return Path(str(packaged))
+    raise PackError([Problem(Path("torch_dojo"), "built-in pack",
+                             "not found next to the package; reinstall torch-dojo")])
+
+
+def load_builtin_pack() -> Pack:
+    return load_pack(builtin_pack_root())
+
+
+def load_pack(root: Path) -> Pack:
+    root = Path(root).resolve()
+    manifest = root / MANIFEST
+    if root.is_file() and root.name == MANIFEST:
+        root, manifest = root.parent, root
+    if not manifest.is_file():
+        raise PackError([Problem(root, MANIFEST, "no pack.toml here: a pack is a folder with a pack.toml manifest")])
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise PackError([Problem(manifest, "(file)", f"not valid TOML: {err}")]) from None
+    problems: list[Problem] = []
+    pack_table = data.get("pack")
+    if not isinstance(pack_table, dict):
+        problems.append(Problem(manifest, "[pack]", "missing: the manifest needs a [pack] table with a name"))
+        pack_table = {}
+    problems += _unknown_keys(manifest, "[pack]", pack_table, _PACK_KEYS)
+    name = pack_table.get("name")
+    if not isinstance(name, str) or not _SLUG.match(name):
+        problems.append(Problem(manifest, "pack.name", "must be a short lowercase name like 'core' (letters, digits, _)"))
+    for key in set(data) - {"pack", "exercise"}:
+        problems.append(Problem(manifest, key, "unknown table; a manifest has [pack] and [[exercise]] tables"))
+    tables = data.get("exercise", [])
+    if not isinstance(tables, list) or not tables:
+        problems.append(Problem(manifest, "[[exercise]]", "no exercises: add at least one [[exercise]] table"))
+        tables = []
+    exercises = []
+    for index, table in enumerate(tables):
+        exercise, found = _exercise(manifest, index, table, root)
+        problems += found
+        if exercise is not None:
+            exercises.append(exercise)
+    problems += _duplicates(manifest, exercises)
+    if problems:
+        raise PackError(problems)
+    return Pack(name=name, title=str(pack_table.get("title", name)), root=root, exercises=tuple(exercises))
+
+
+def _exercise(manifest: Path, index: int, table: object, root: Path) -> tuple[Exercise | None, list[Problem]]:
+    where = f"exercise[{index}]"
+    if not isinstance(table, dict):
+        return None, [Problem(manifest, where, "must be a table")]
+    if isinstance(table.get("slug"), str):
+        where = f"exercise[{index}] ({table['slug']})"
+    problems = _unknown_keys(manifest, where, table, _EXERCISE_KEYS)
+
+    def text(key: str, pattern: re.Pattern | None = None, rule: str = "", required: bool = True) -> str:
+        value = table.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            problems.append(Problem(manifest, f"{where}.{key}", "missing or empty: must be a non-empty string"))
+            return ""
+        if pattern is not None and not pattern.match(value):
+            problems.append(Problem(manifest, f"{where}.{key}", f"'{value}' is not allowed: {rule}"))
+        return value
+
+    ex_id = text("id", _ID, "letters and digits only, like '07'")
+    slug = text("slug", _SLUG, "lowercase letters, digits and _, starting with a letter")
+    title = text("title")
+    chapter = text("chapter")
+    book = text("book", required=False)
+    task = text("task")
+    file = text("file", _FILE, "a plain file name ending in .py, like '01_tensor_dtypes.py'")
+
+    hints = table.get("hints")
+    if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
+        problems.append(Problem(manifest, f"{where}.hints", "must be a list of non-empty strings"))
+        hints = []
+    elif len(hints) < 2:
+        problems.append(Problem(manifest, f"{where}.hints", f"needs at least two hints (a nudge, then near the answer), found {len(hints)}"))
+
+    requires = table.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        problems.append(Problem(manifest, f"{where}.requires", f"must be a list drawn from {list(REQUIREMENTS)}"))
+        requires = []
+    for unknown in sorted(set(requires) - set(REQUIREMENTS)):
+        problems.append(Problem(manifest, f"{where}.requires", f"unknown requirement '{unknown}'; known: {', '.join(REQUIREMENTS)}"))
+
+    time_limit = _positive(table, "time_limit", DEFAULT_TIME_LIMIT, 3600, manifest, where, problems)
+    memory = _positive(table, "memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB, 1 << 20, manifest, where, problems)
+
+    if file and _FILE.match(file):
+        for folder in ("exercises", "checks", "solutions"):
+            if not (root / folder / file).is_file():
+                problems.append(Problem(manifest, f"{where}.file", f"{folder}/{file} does not exist"))
+    if problems:
+        return None, problems
+    return Exercise(
+        id=ex_id, slug=slug, title=title, chapter=chapter, book=book, file=file, task=task,
+        hints=tuple(hints), requires=frozenset(requires), time_limit=float(time_limit),
+        memory_limit_mb=int(memory), root=root,
+    ), []
+
+
+def _positive(table: dict, key: str, default: float, most: float, manifest: Path, where: str,
+              problems: list[Problem]) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most:
+        problems.append(Problem(manifest, f"{where}.{key}", f"must be a number above 0 and at most {most}, got {value!r}"))
+        return default
+    return value
+
+
+def _unknown_keys(manifest: Path, where: str, table: dict, known: set[str]) -> list[Problem]:
+    problems = []
+    for key in sorted(set(table) - known):
+        close = difflib.get_close_matches(key, known, n=1)
+        tip = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(Problem(manifest, f"{where}.{key}", f"unknown field{tip}"))
+    return problems
+
+
+def _duplicates(manifest: Path, exercises: list[Exercise]) -> list[Problem]:
+    problems = []
+    for field in ("id", "slug", "file"):
+        seen: set[str] = set()
+        for exercise in exercises:
+            value = getattr(exercise, field)
+            if value in seen:
+                problems.append(Problem(manifest, f"exercise ({exercise.slug}).{field}", f"'{value}' is used by two exercises"))
+            seen.add(value)
+    return problems

@@ -1,0 +1,113 @@
+"""The verdict: the one data type that the CLI, the TUI, pack verify and grading render.
+
+The JSON form is versioned (``SCHEMA``) and documented in docs/json.md; change the
+version whenever a field changes meaning or goes away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+SCHEMA = "torch-dojo/verdict@1"
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the file does not import, or crashed the check process
+    TIMEOUT = "timeout"
+    SKIPPED = "skipped"  # every check needs something this machine lacks
+    MEMORY = "memory"  # the memory limit ended the check
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One hidden check: its name, what happened, and what to try."""
+
+    name: str
+    status: Status
+    message: str = ""
+    hint: str = ""
+    duration: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "status": self.status.value, "message": self.message,
+                "hint": self.hint, "duration": round(self.duration, 4)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CheckResult":
+        return cls(name=data["name"], status=Status(data["status"]), message=data.get("message", ""),
+                   hint=data.get("hint", ""), duration=float(data.get("duration", 0.0)))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the runner says of one learner file against one exercise's checks."""
+
+    exercise_id: str
+    slug: str
+    title: str
+    status: Status
+    message: str = ""  # why, when the status is not about one check (syntax error, timeout…)
+    checks: tuple[CheckResult, ...] = ()
+    duration: float = 0.0
+    output: str = ""  # what the learner's code printed, the tail when it was long
+    output_truncated: bool = False
+    file: str = ""
+    hint: str = ""  # the one hint to read first: of the whole file, or of the first failed check
+    data: dict = field(default_factory=dict)  # what checks recorded for pictures (losses, timings)
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    def to_json(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "exercise": {"id": self.exercise_id, "slug": self.slug, "title": self.title},
+            "status": self.status.value,
+            "passed": self.passed,
+            "message": self.message,
+            "hint": self.hint,
+            "checks": [c.to_json() for c in self.checks],
+            "duration": round(self.duration, 3),
+            "output": self.output,
+            "output_truncated": self.output_truncated,
+            "file": self.file,
+            "data": self.data,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Verdict":
+        exercise = data["exercise"]
+        return cls(
+            exercise_id=exercise["id"], slug=exercise["slug"], title=exercise["title"],
+            status=Status(data["status"]), message=data.get("message", ""),
+            checks=tuple(CheckResult.from_json(c) for c in data.get("checks", [])),
+            duration=float(data.get("duration", 0.0)), output=data.get("output", ""),
+            output_truncated=bool(data.get("output_truncated", False)), file=data.get("file", ""),
+            hint=data.get("hint", ""), data=data.get("data", {}),
+        )
+
+
+def first_hint(checks: list[CheckResult] | tuple[CheckResult, ...]) -> str:
+    """The hint of the first check that did not pass: the one to read first."""
+    for check in checks:
+        if check.status not in (Status.PASSED, Status.SKIPPED) and check.hint:
+            return check.hint
+    return ""
+
+
+def overall_status(checks: list[CheckResult]) -> Status:
+    """An exercise passes when at least one check ran and every check that ran passed."""
+    ran = [c for c in checks if c.status is not Status.SKIPPED]
+    if not ran:
+        return Status.SKIPPED if checks else Status.ERROR
+    for status in (Status.MEMORY, Status.TIMEOUT, Status.ERROR, Status.FAILED):
+        if any(c.status is status for c in ran):
+            return Status.FAILED if status is Status.ERROR else status
+    return Status.PASSED

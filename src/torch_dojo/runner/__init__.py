@@ -1,0 +1,130 @@
+"""The runner: the only code that runs learner code, and what it concludes.
+
+``check(exercise, file)`` runs the exercise's hidden checks against ``file`` in a child
+process under the exercise's limits and returns a ``Verdict``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+from torch_dojo.pack import Exercise
+from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_status
+from torch_dojo.runner.process import ChildOutcome, run_child
+
+
+def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
+          time_limit: float | None = None) -> Verdict:
+    """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``."""
+    file = Path(file).resolve()
+    limit = time_limit or exercise.time_limit
+    if not file.is_file():
+        return _verdict(exercise, file, Status.ERROR,
+                        f"There is no file at {file}.",
+                        hint=f"`torch-dojo reset {exercise.id}` puts a fresh copy of the starter there.")
+    workdir = Path(tempfile.mkdtemp(prefix="torch-dojo-check-"))
+    spec = {
+        "learner": str(file),
+        "reference": str(reference or exercise.solution),
+        "checks": str(exercise.checks),
+        "requires": sorted(exercise.requires),
+        "workdir": str(workdir),
+    }
+    try:
+        outcome = run_child("torch_dojo.runner.child", spec, cwd=workdir, time_limit=limit,
+                            memory_limit_mb=exercise.memory_limit_mb)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return conclude(exercise, file, outcome, limit)
+
+
+def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: float) -> Verdict:
+    """Turn what the child said (and how it ended) into the verdict."""
+    names: list[str] = []
+    results: dict[str, CheckResult] = {}
+    running = ""
+    fatal = None
+    data: dict = {}
+    for event in outcome.events:
+        kind = event.get("event")
+        if kind == "collected":
+            names = [str(n) for n in event.get("names", [])]
+        elif kind == "start":
+            running = str(event.get("name", ""))
+        elif kind == "check":
+            try:
+                result = CheckResult.from_json(event)
+            except (KeyError, ValueError):
+                continue
+            results[result.name] = result
+        elif kind == "data":
+            data[str(event.get("key"))] = event.get("value")
+        elif kind == "fatal" and fatal is None:
+            fatal = event
+    done = any(e.get("event") == "done" for e in outcome.events)
+    extra = dict(output=outcome.output, output_truncated=outcome.output_truncated,
+                 duration=outcome.duration, data=data)
+
+    if fatal is not None and outcome.ended_by == "exit":
+        return _verdict(exercise, file, Status(fatal.get("status", "error")), str(fatal.get("message", "")),
+                        hint=str(fatal.get("hint", "")), **extra)
+    if outcome.ended_by in ("timeout", "memory"):
+        status = Status.TIMEOUT if outcome.ended_by == "timeout" else Status.MEMORY
+        if outcome.ended_by == "timeout":
+            why = (f"Stopped after {time_limit:g} s: your code was still running"
+                   + (f" during the check '{running}'" if running and running not in results else "")
+                   + ". Look for a loop that never ends, or code waiting for something that never comes.")
+        else:
+            why = (f"Stopped: your code used more than {exercise.memory_limit_mb} MB of memory"
+                   + (f" during the check '{running}'" if running and running not in results else "")
+                   + ". Look for tensors far larger than the task needs, or a list that grows forever.")
+        checks = _with_unfinished(names, results, running, status, why)
+        return _verdict(exercise, file, status, why, checks=checks, hint=first_hint(checks), **extra)
+    if not done:
+        how = _how_it_ended(outcome.returncode)
+        during = f" during the check '{running}'" if running and running not in results else ""
+        why = (f"The check process ended early{during} ({how}). Your code ended Python itself: "
+               "os._exit(), a crash inside a C extension, or a signal. A function should return its "
+               "result and let the checks go on.")
+        checks = _with_unfinished(names, results, running, Status.ERROR, why)
+        return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
+    checks = [results[n] for n in names if n in results] + [r for n, r in results.items() if n not in names]
+    if not checks:
+        return _verdict(exercise, file, Status.ERROR,
+                        "The pack has no checks for this exercise, so there is nothing to pass.", **extra)
+    status = overall_status(checks)
+    message = ""
+    if status is Status.SKIPPED:
+        message = "Every check of this exercise needs something this machine lacks: " + checks[0].message
+    return _verdict(exercise, file, status, message, checks=checks, hint=first_hint(checks), **extra)
+
+
+def _with_unfinished(names: list[str], results: dict[str, CheckResult], running: str,
+                     status: Status, why: str) -> list[CheckResult]:
+    checks = []
+    for name in names or ([running] if running else []):
+        if name in results:
+            checks.append(results[name])
+        elif name == running:
+            checks.append(CheckResult(name, status, why))
+        else:
+            checks.append(CheckResult(name, Status.SKIPPED, "not run: an earlier check was stopped"))
+    return checks
+
+
+def _how_it_ended(returncode: int | None) -> str:
+    if returncode is not None and returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"
+
+
+def _verdict(exercise: Exercise, file: Path, status: Status, message: str, *,
+             checks: list[CheckResult] | None = None, hint: str = "", **extra) -> Verdict:
+    return Verdict(exercise_id=exercise.id, slug=exercise.slug, title=exercise.title, status=status,
+                   message=message, checks=tuple(checks or ()), file=str(file), hint=hint, **extra)

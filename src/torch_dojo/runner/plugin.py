@@ -1,0 +1,177 @@
+"""The pytest plugin that runs an exercise's hidden checks inside the check process.
+
+It hands checks their fixtures (``learner``, ``reference``, ``learner_path``, ``record``),
+skips checks whose requirement this machine lacks, and turns each pytest report into a
+``CheckResult`` event sent to the parent over the event channel.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+import pytest
+
+from torch_dojo.report import CheckResult, Status
+from torch_dojo.runner import requirements
+from torch_dojo.runner.explain import explain, known_hint
+from torch_dojo.testing.compare import CheckFailure
+
+Emit = Callable[..., None]
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a file as a module called ``name`` (not ``__main__``: scripts' guards hold)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+class Learner:
+    """The learner's module, where a missing name fails the check with a clear message."""
+
+    def __init__(self, module: ModuleType, path: Path):
+        object.__setattr__(self, "_module", module)
+        object.__setattr__(self, "_path", path)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            raise CheckFailure(
+                f"Your file defines no `{name}`, and the exercise asks for it.",
+                f"Define `{name}` at the top level of {self._path.name} (not inside another "
+                "function), spelled exactly as in the task.",
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._module, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._module, name)
+
+
+class DojoPlugin:
+    def __init__(self, learner: ModuleType, learner_path: Path, reference_path: Path,
+                 requires: list[str], emit: Emit):
+        self._learner = learner
+        self._learner_path = learner_path
+        self._reference_path = reference_path
+        self._requires = requires
+        self._emit = emit
+        self._reported: set[str] = set()
+        self._durations: dict[str, float] = {}
+
+    # Fixtures for check authors -------------------------------------------------------
+
+    @pytest.fixture(scope="session")
+    def learner(self) -> Learner:
+        return Learner(self._learner, self._learner_path)
+
+    @pytest.fixture(scope="session")
+    def reference(self) -> ModuleType:
+        return load_module(self._reference_path, "reference")
+
+    @pytest.fixture(scope="session")
+    def learner_path(self) -> Path:
+        return self._learner_path
+
+    @pytest.fixture
+    def record(self) -> Callable[[str, Any], None]:
+        def record(key: str, value: Any) -> None:
+            self._emit("data", key=key, value=value)
+        return record
+
+    # Hooks ------------------------------------------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "requires(*names): needs cuda, torchvision or distributed")
+        config.addinivalue_line("markers", "hint(text): the hint shown when this check does not pass")
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self._emit("fatal", status=Status.ERROR.value,
+                       message="The hidden checks of this exercise could not be loaded; this is a "
+                               f"fault in the pack, not in your file:\n{report.longreprtext[-2000:]}",
+                       hint="Tell whoever made the pack; `torch-dojo pack verify` shows it too.")
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self._emit("collected", names=[check_name(item) for item in session.items])
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        needed = list(self._requires)
+        for mark in item.iter_markers("requires"):
+            needed += list(mark.args)
+        for name in needed:
+            reason = requirements.missing(name)
+            if reason:
+                pytest.skip(reason)
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        self._durations[nodeid] = 0.0
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item):
+        self._emit("start", name=check_name(item))
+        yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        self._durations[item.nodeid] = self._durations.get(item.nodeid, 0.0) + report.duration
+        if item.nodeid in self._reported or (report.passed and call.when != "call"):
+            return
+        self._reported.add(item.nodeid)
+        result = self._result(item, call, report)
+        self._emit("check", **result.to_json())
+
+    def _result(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:
+        name = check_name(item)
+        duration = self._durations.get(item.nodeid, report.duration)
+        marker = item.get_closest_marker("hint")
+        marked_hint = str(marker.args[0]) if marker and marker.args else ""
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            return CheckResult(name, Status.SKIPPED, reason.removeprefix("Skipped: "), "", duration)
+        if report.passed:
+            return CheckResult(name, Status.PASSED, "", "", duration)
+        exc = call.excinfo.value if call.excinfo else None
+        if isinstance(exc, CheckFailure):
+            return CheckResult(name, Status.FAILED, str(exc), exc.hint or marked_hint, duration)
+        if isinstance(exc, NotImplementedError):
+            return CheckResult(name, Status.FAILED, explain(exc, self._learner_path), marked_hint, duration)
+        if isinstance(exc, AssertionError):
+            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration)
+        if exc is None:
+            return CheckResult(name, Status.ERROR, report.longreprtext[-1500:], marked_hint, duration)
+        message = explain(exc, self._learner_path)
+        if getattr(exc, "dojo_message", ""):
+            message = f"{exc.dojo_message}\n{message}"
+        if isinstance(exc, SystemExit):
+            message = ("Your code called sys.exit() (or exit()) while being checked: a function "
+                       "should return its result, not end the program.")
+        hint = getattr(exc, "dojo_hint", "") or marked_hint or known_hint(str(exc))
+        return CheckResult(name, Status.ERROR, message, hint, duration)
+
+
+def check_name(item: pytest.Item) -> str:
+    """The check's docstring's first line, else its function name in words."""
+    function = getattr(item, "function", None)
+    doc = (getattr(function, "__doc__", None) or "").strip()
+    name = doc.splitlines()[0].strip() if doc else \
+        getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
+    callspec = getattr(item, "callspec", None)
+    return f"{name} [{callspec.id}]" if callspec is not None else name
