@@ -1,0 +1,107 @@
+"""The learner's progress: one small JSON file, written atomically under a lock.
+
+Keyed by exercise slug (stable when a pack renumbers its exercises). A file that cannot
+be read is set aside (``progress.json.corrupt-…``) and progress starts afresh with a
+warning: a broken file never stops the learner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; atomic replace still holds
+    fcntl = None
+
+VERSION = 1
+
+
+@dataclass
+class ExerciseProgress:
+    status: str = "not tried"  # the last verdict's status
+    hints_shown: int = 0
+    ever_passed: bool = False
+    last_checked: str = ""
+
+
+@dataclass
+class Progress:
+    exercises: dict[str, ExerciseProgress] = field(default_factory=dict)
+    warning: str = ""  # set when the file was unreadable and progress started afresh
+
+    def of(self, slug: str) -> ExerciseProgress:
+        return self.exercises.setdefault(slug, ExerciseProgress())
+
+    def record_verdict(self, slug: str, status: str) -> None:
+        entry = self.of(slug)
+        entry.status = status
+        entry.ever_passed = entry.ever_passed or status == "passed"
+        entry.last_checked = datetime.now().isoformat(timespec="seconds")
+
+    def to_json(self) -> dict:
+        return {"version": VERSION, "exercises": {k: asdict(v) for k, v in sorted(self.exercises.items())}}
+
+
+def load(path: Path) -> Progress:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Progress()
+    try:
+        data = json.loads(raw)
+        entries = data["exercises"]
+        known = ExerciseProgress.__dataclass_fields__
+        exercises = {str(slug): ExerciseProgress(**{k: v for k, v in entry.items() if k in known})
+                     for slug, entry in entries.items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(path, aside)
+        return Progress(warning=f"Your progress file could not be read, so progress starts afresh "
+                                f"(your exercise files are untouched). The old file is kept at {aside}.")
+    return Progress(exercises=exercises)
+
+
+def save(path: Path, progress: Progress) -> None:
+    """Write the whole file to a temporary sibling, flush it to disk, then swap it in."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            json.dump(progress.to_json(), stream, indent=1)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def update(path: Path, change: Callable[[Progress], None]) -> Progress:
+    """Load, change and save under the lock, so a TUI and a CLI never overwrite each other."""
+    with _locked(path):
+        progress = load(path)
+        change(progress)
+        save(path, progress)
+    return progress

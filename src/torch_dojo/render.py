@@ -1,0 +1,143 @@
+"""Plain-text rendering for the CLI: verdicts, the exercise list, doctor, pack verify.
+
+Colour only on a terminal (and never with NO_COLOR); symbols fall back to ASCII where the
+output cannot encode them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from torch_dojo.pack import Exercise, Pack
+from torch_dojo.progress import Progress
+from torch_dojo.report import Status, Verdict
+from torch_dojo.runner.environment import Environment
+from torch_dojo.verify import ExerciseVerification
+
+SHOWN_FAILURES = 3  # checks whose message and hint are printed in full
+OUTPUT_LINES = 20
+
+_COLOURS = {"green": "32", "red": "31", "yellow": "33", "dim": "2", "bold": "1", "cyan": "36"}
+_SYMBOLS = {
+    Status.PASSED: ("✓", "+", "green"), Status.FAILED: ("✗", "x", "red"),
+    Status.ERROR: ("!", "!", "red"), Status.TIMEOUT: ("⏱", "T", "red"),
+    Status.MEMORY: ("M", "M", "red"), Status.SKIPPED: ("–", "-", "yellow"),
+}
+
+
+class Style:
+    def __init__(self, stream: TextIO):
+        self.colour = stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        try:
+            "✓✗⏱–·".encode(stream.encoding or "ascii")
+            self.unicode = True
+        except (UnicodeEncodeError, LookupError):
+            self.unicode = False
+
+    def __call__(self, text: str, colour: str) -> str:
+        return f"\033[{_COLOURS[colour]}m{text}\033[0m" if self.colour else text
+
+    def mark(self, status: Status) -> str:
+        fancy, plain, colour = _SYMBOLS[status]
+        return self(fancy if self.unicode else plain, colour)
+
+
+def verdict(v: Verdict, style: Style, *, next_step: str = "") -> str:
+    lines = []
+    ran = [c for c in v.checks if c.status is not Status.SKIPPED]
+    passed = sum(c.status is Status.PASSED for c in ran)
+    summary = f"{passed} of {len(ran)} checks passed" if ran else "no check ran"
+    head = f"{style.mark(v.status)} {v.exercise_id} {v.slug}: {style(v.status.value.upper(), _SYMBOLS[v.status][2])}"
+    lines.append(f"{style(head, 'bold')}  ({summary}, {v.duration:.1f} s)")
+    if v.message:
+        lines += ["", *_indent(v.message, 2)]
+    shown = 0
+    for check in v.checks:
+        lines.append(f"  {style.mark(check.status)} {check.name}")
+        if check.status is Status.SKIPPED and check.message:
+            lines.append(style(f"      skipped: {check.message}", "dim"))
+        elif check.status is not Status.PASSED and shown < SHOWN_FAILURES:
+            shown += 1
+            if check.message and check.message != v.message:
+                lines += _indent(check.message, 6)
+            if check.hint:
+                lines += _indent(style("hint: ", "cyan") + check.hint, 6)
+    if v.hint and not any(c.hint == v.hint for c in v.checks):
+        lines += ["", *_indent(style("hint: ", "cyan") + v.hint, 2)]
+    if v.output.strip():
+        tail = v.output.rstrip().splitlines()[-OUTPUT_LINES:]
+        cut = " (cut: only the end is kept)" if v.output_truncated else ""
+        lines += ["", style(f"  What your code printed{cut}:", "dim"), *("    " + line for line in tail)]
+    if next_step:
+        lines += ["", next_step]
+    return "\n".join(lines)
+
+
+def exercise_list(pack: Pack, progress: Progress | None, style: Style) -> str:
+    lines = [style(pack.title, "bold")]
+    chapter = None
+    for exercise in pack.exercises:
+        if exercise.chapter != chapter:
+            chapter = exercise.chapter
+            lines.append(f"\n  {style(chapter, 'bold')}")
+        status = progress.of(exercise.slug).status if progress else ""
+        needs = f" (needs {', '.join(sorted(exercise.requires))})" if exercise.requires else ""
+        lines.append(f"    {exercise.id}  {exercise.slug:<22} {exercise.title}{needs}"
+                     + (f"  {_status_word(status, style)}" if progress else ""))
+    if progress:
+        done = sum(progress.of(e.slug).status == "passed" for e in pack.exercises)
+        lines.append(f"\n  {done} of {len(pack.exercises)} passed")
+    return "\n".join(lines)
+
+
+def _status_word(status: str, style: Style) -> str:
+    colour = {"passed": "green", "not tried": "dim"}.get(status, "red")
+    return style(f"[{status}]", colour)
+
+
+def environment(env: Environment, style: Style) -> str:
+    def row(label: str, ok: bool | None, text: str) -> str:
+        mark = style.mark(Status.PASSED if ok else Status.SKIPPED if ok is None else Status.FAILED)
+        return f"  {mark} {label:<12} {text}"
+
+    if env.torch_problem:
+        return "\n".join([row("python", True, env.python), row("torch", False, env.torch_problem)])
+    cuda = (", ".join(env.devices) if env.cuda_available else
+            f"not available ({'CPU-only build of torch' if not env.cuda_build else 'no usable GPU'}): "
+            "CUDA checks are skipped, with the reason")
+    return "\n".join([
+        row("python", True, f"{env.python} on {env.platform}"),
+        row("torch", True, env.torch + (f" (CUDA {env.cuda_build})" if env.cuda_build else "")),
+        row("cuda", env.cuda_available or None, cuda),
+        row("mps", env.mps_available or None, "available" if env.mps_available else "not available"),
+        row("torchvision", not env.torchvision_problem or None, env.torchvision or env.torchvision_problem),
+        row("torchrun", env.torchrun, ("python -m torch.distributed.run; backends: " + ", ".join(env.backends))
+            if env.torchrun else "torch.distributed is not available in this torch"),
+    ])
+
+
+def verification(results: list[ExerciseVerification], style: Style) -> str:
+    lines = []
+    for found in results:
+        mark = style.mark(Status.PASSED if found.ok else Status.FAILED)
+        lines.append(f"{mark} {found.exercise.id} {found.exercise.slug}: starter {found.starter.status}, "
+                     f"solution {found.solution.status}")
+        lines += [f"    {style('problem:', 'red')} {p}" for p in found.problems]
+        lines += [style(f"    note: {n}", "dim") for n in found.notes]
+    bad = sum(not f.ok for f in results)
+    lines.append(f"\n{len(results) - bad} of {len(results)} exercises verified" + (f", {bad} with problems" if bad else ""))
+    return "\n".join(lines)
+
+
+def _indent(text: str, spaces: int) -> list[str]:
+    return [" " * spaces + line for line in text.splitlines()]
+
+
+def stdout_style() -> Style:
+    return Style(sys.stdout)
+
+
+def exercise_heading(exercise: Exercise) -> str:
+    return f"{exercise.id} {exercise.slug}: {exercise.title} (book {exercise.book})"
