@@ -24,6 +24,7 @@ LIST_SCHEMA = "torch-dojo/list@1"
 ALL_SCHEMA = "torch-dojo/check-all@1"
 VERIFY_SCHEMA = "torch-dojo/verify@1"
 DOCTOR_SCHEMA = "torch-dojo/doctor@1"
+PACK_VAR = "TORCH_DOJO_PACK"
 
 
 class UsageError(Exception):
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def start(args: argparse.Namespace) -> int:
     """No command: find or create the workspace, then say what to do next."""
-    pack = load_builtin_pack()
+    pack = _pack(args)
     found = _find_workspace(args)
     created = found is None
     if created:
@@ -74,7 +75,7 @@ def start(args: argparse.Namespace) -> int:
 
 
 def list_exercises(args: argparse.Namespace) -> int:
-    pack = load_builtin_pack()
+    pack = _pack(args)
     found = _find_workspace(args)
     state = _load_progress(found) if found else None
     if args.json:
@@ -84,7 +85,7 @@ def list_exercises(args: argparse.Namespace) -> int:
             rows.append({"id": e.id, "slug": e.slug, "title": e.title, "chapter": e.chapter, "book": e.book,
                          "requires": sorted(e.requires), "file": str(found.file_for(e)) if found else None,
                          "status": entry.status, "hints_shown": entry.hints_shown, "hints": len(e.hints)})
-        _print_json({"schema": LIST_SCHEMA, "pack": {"name": pack.name, "title": pack.title},
+        _print_json({"schema": LIST_SCHEMA, "pack": {"name": pack.name, "title": pack.title, "root": str(pack.root)},
                      "workspace": str(found.root) if found else None, "exercises": rows})
     else:
         print(render.exercise_list(pack, state, render.stdout_style()))
@@ -94,7 +95,7 @@ def list_exercises(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    pack = load_builtin_pack()
+    pack = _pack(args)
     if args.all:
         if args.exercise or args.file:
             raise UsageError("`check --all` takes no exercise and no --file.")
@@ -140,7 +141,7 @@ def _check_all(pack: Pack, found: Workspace, args: argparse.Namespace) -> int:
 
 
 def hint(args: argparse.Namespace) -> int:
-    pack = load_builtin_pack()
+    pack = _pack(args)
     exercise = pack.find(args.exercise)
     found = _find_workspace(args)
     if found is None:
@@ -167,7 +168,7 @@ def hint(args: argparse.Namespace) -> int:
 
 
 def solution(args: argparse.Namespace) -> int:
-    pack = load_builtin_pack()
+    pack = _pack(args)
     exercise = pack.find(args.exercise)
     found = _find_workspace(args)
     passed = bool(found) and _load_progress(found).of(exercise.slug).ever_passed
@@ -180,7 +181,7 @@ def solution(args: argparse.Namespace) -> int:
 
 
 def reset(args: argparse.Namespace) -> int:
-    pack = load_builtin_pack()
+    pack = _pack(args)
     exercise = pack.find(args.exercise)
     found = _require_workspace(args)
     backup = workspace.reset(found, exercise)
@@ -202,7 +203,7 @@ def doctor(args: argparse.Namespace) -> int:
 
 
 def pack_verify(args: argparse.Namespace) -> int:
-    pack = load_pack(Path(args.path)) if args.path else load_builtin_pack()
+    pack = load_pack(Path(args.path)) if args.path else _pack(args)
     results = verify_pack(pack, jobs=args.jobs)
     if args.json:
         _print_json({"schema": VERIFY_SCHEMA, "pack": pack.name, "ok": all(r.ok for r in results),
@@ -214,6 +215,12 @@ def pack_verify(args: argparse.Namespace) -> int:
 
 
 # Helpers ----------------------------------------------------------------------------------
+
+def _pack(args: argparse.Namespace) -> Pack:
+    """The pack named by --pack or $TORCH_DOJO_PACK, else the built-in one."""
+    named = args.pack or os.environ.get(PACK_VAR)
+    return load_pack(Path(named)) if named else load_builtin_pack()
+
 
 def _find_workspace(args: argparse.Namespace) -> Workspace | None:
     return workspace.find(Path.cwd(), args.workspace)
@@ -275,6 +282,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"torch-dojo {__version__}")
     parser.add_argument("--workspace", type=Path, metavar="DIR",
                         help=f"the workspace to use (default: found from here upwards, or ${workspace.ENV_VAR})")
+    parser.add_argument("--pack", type=Path, metavar="DIR",
+                        help=f"use the pack in DIR instead of the built-in one (or ${PACK_VAR})")
     parser.set_defaults(command=start)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from torch_dojo.pack import Pack, load_pack
+
+TESTS = Path(__file__).parent
+MINI = TESTS / "packs" / "mini"
+
+
+@pytest.fixture
+def mini_pack() -> Pack:
+    return load_pack(MINI)
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """write("name.py", source) -> a learner file in tmp_path with dedented source."""
+    def write(name: str, source: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(source, bytes):
+            path.write_bytes(source)
+        else:
+            path.write_text(textwrap.dedent(source), encoding="utf-8")
+        return path
+    return write
+
+
+@pytest.fixture
+def dojo(tmp_path: Path):
+    """Run the CLI as a learner's shell would, without a terminal: dojo("check", "01")."""
+    def dojo(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+        full_env = {**os.environ, "CI": "true", "NO_COLOR": "1", **(env or {})}
+        full_env.pop("TORCH_DOJO_WORKSPACE", None)
+        full_env.pop("TORCH_DOJO_PACK", None)
+        full_env.update(env or {})
+        return subprocess.run([sys.executable, "-m", "torch_dojo", *args], cwd=cwd or tmp_path,
+                              env=full_env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=600)
+    return dojo

@@ -1,0 +1,6 @@
+"""Write greet(name) returning "Hello, NAME!"."""
+
+
+def greet(name):
+    # TODO
+    raise NotImplementedError

@@ -1,0 +1,172 @@
+"""The runner judges real learner files: passing, failing, broken, hanging, hostile."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import psutil
+import pytest
+
+from torch_dojo import runner
+from torch_dojo.report import Status, Verdict
+
+GOOD = """
+def add(a, b):
+    return a + b
+"""
+
+
+def check(mini_pack, path, **kwargs) -> Verdict:
+    return runner.check(mini_pack.find("add"), path, **kwargs)
+
+
+def test_a_correct_file_passes_every_check(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", GOOD))
+    assert verdict.status is Status.PASSED
+    assert [c.name for c in verdict.checks] == ["add gives the sum of two ints", "adds floats"]
+    assert all(c.status is Status.PASSED for c in verdict.checks)
+    assert verdict.data == {"pairs": [[1, 2], [3, -4]]}
+
+
+def test_a_wrong_answer_fails_with_the_message_and_the_hint(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "def add(a, b):\n    return a - b\n"))
+    assert verdict.status is Status.FAILED
+    first, second = verdict.checks
+    assert first.status is Status.FAILED
+    assert first.message == "add(1, 2) is -1, expected 3"
+    assert first.hint == "Use the + operator."
+    assert verdict.hint == "Use the + operator."
+    assert "add(0.5, 0.25) should be 0.75" in second.message
+
+
+def test_the_starter_is_not_written_yet(mini_pack):
+    exercise = mini_pack.find("add")
+    verdict = runner.check(exercise, exercise.starter)
+    assert verdict.status is Status.FAILED
+    assert "`add` is not written yet" in verdict.checks[0].message
+
+
+def test_a_syntax_error_names_the_line_and_runs_no_check(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "def add(a, b)\n    return a + b\n"))
+    assert verdict.status is Status.ERROR
+    assert "SyntaxError on line 1" in verdict.message
+    assert "def add(a, b)" in verdict.message
+    assert "Traceback" not in verdict.message and "torch_dojo" not in verdict.message
+
+
+def test_an_error_at_import_names_the_line_of_the_learners_file(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "import math\nx = 1 / 0\n" + GOOD))
+    assert verdict.status is Status.ERROR
+    assert "ZeroDivisionError" in verdict.message
+    assert "line 2" in verdict.message and "x = 1 / 0" in verdict.message
+
+
+def test_an_error_inside_a_function_is_the_checks_error_with_the_learners_line(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "def add(a, b):\n    return a + undefined_name\n"))
+    assert verdict.status is Status.FAILED
+    assert verdict.checks[0].status is Status.ERROR
+    assert "NameError" in verdict.checks[0].message
+    assert "line 2, in add(): return a + undefined_name" in verdict.checks[0].message
+
+
+def test_a_missing_function_is_named(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "def plus(a, b):\n    return a + b\n"))
+    assert "Your file defines no `add`" in verdict.checks[0].message
+
+
+def test_a_missing_file_says_how_to_get_it_back(mini_pack, tmp_path):
+    verdict = check(mini_pack, tmp_path / "gone.py")
+    assert verdict.status is Status.ERROR
+    assert "torch-dojo reset 01" in verdict.hint
+
+
+def test_an_endless_loop_times_out_and_leaves_nothing_running(mini_pack, write):
+    path = write("add.py", "import subprocess, sys\n"
+                           "def add(a, b):\n"
+                           "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+                           "    while True:\n        pass\n")
+    before = {p.pid for p in psutil.process_iter()}
+    start = time.monotonic()
+    verdict = check(mini_pack, path, time_limit=3)
+    assert time.monotonic() - start < 3 + 5
+    assert verdict.status is Status.TIMEOUT
+    assert "Stopped after 3 s" in verdict.message
+    assert verdict.checks[0].status is Status.TIMEOUT
+    assert verdict.checks[0].name == "add gives the sum of two ints"
+    time.sleep(0.2)
+    leftovers = [p for p in psutil.process_iter(["cmdline"]) if p.pid not in before
+                 and "time.sleep(600)" in " ".join(p.info["cmdline"] or [])]
+    assert leftovers == []
+
+
+def test_checks_done_before_a_hang_keep_their_verdicts(mini_pack, write):
+    path = write("add.py", "def add(a, b):\n"
+                           "    if isinstance(a, float):\n        while True: pass\n"
+                           "    return a + b\n")
+    verdict = check(mini_pack, path, time_limit=3)
+    assert [c.status for c in verdict.checks] == [Status.PASSED, Status.TIMEOUT]
+
+
+def test_a_process_that_exits_early_is_an_error_not_a_pass(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "import os\ndef add(a, b):\n    os._exit(0)\n"))
+    assert verdict.status is Status.ERROR
+    assert "ended early" in verdict.message and "exit code 0" in verdict.message
+
+
+def test_sys_exit_inside_a_function_is_explained(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "import sys\ndef add(a, b):\n    sys.exit(0)\n"))
+    assert verdict.status is Status.FAILED
+    assert "sys.exit()" in verdict.checks[0].message
+
+
+def test_sys_exit_at_import_is_explained(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "import sys\nsys.exit(0)\n" + GOOD))
+    assert verdict.status is Status.ERROR
+    assert "sys.exit()" in verdict.message
+
+
+def test_printing_a_fake_passing_report_does_not_pass(mini_pack, write):
+    fake = json.dumps({"event": "check", "name": "add gives the sum of two ints", "status": "passed"})
+    path = write("add.py", f"print({fake!r})\nprint('passed')\ndef add(a, b):\n    return 0\n")
+    verdict = check(mini_pack, path)
+    assert verdict.status is Status.FAILED
+    assert "passed" in verdict.output
+
+
+def test_output_is_kept_bounded_with_a_note(mini_pack, write):
+    path = write("add.py", "for i in range(200_000):\n    print('line', i)\n" + GOOD)
+    verdict = check(mini_pack, path)
+    assert verdict.status is Status.PASSED
+    assert verdict.output_truncated
+    assert len(verdict.output) <= 64 * 1024
+    assert verdict.output.rstrip().endswith("line 199999")
+
+
+def test_reading_stdin_gets_end_of_file_not_a_hang(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "def add(a, b):\n    return int(input()) + a + b\n"), time_limit=10)
+    assert verdict.checks[0].status is Status.ERROR
+    assert "EOFError" in verdict.checks[0].message
+
+
+def test_memory_growth_is_stopped_with_a_memory_verdict(mini_pack, write, monkeypatch):
+    exercise = mini_pack.find("add")
+    small = type(exercise)(**{**exercise.__dict__, "memory_limit_mb": 300})
+    path = write("add.py", "def add(a, b):\n    hoard = []\n    while True:\n        hoard.append(bytearray(10**7))\n")
+    verdict = runner.check(small, path, time_limit=20)
+    assert verdict.status is Status.MEMORY
+    assert "more than 300 MB" in verdict.message
+
+
+def test_the_learners_folder_gets_no_cache_files(mini_pack, write, tmp_path):
+    check(mini_pack, write("add.py", GOOD))
+    assert sorted(os.listdir(tmp_path)) == ["add.py"]
+
+
+def test_verdict_json_round_trips(mini_pack, write):
+    verdict = check(mini_pack, write("add.py", "def add(a, b):\n    return a - b\n"))
+    data = json.loads(json.dumps(verdict.to_json()))
+    assert data["schema"] == "torch-dojo/verdict@1"
+    assert Verdict.from_json(data).to_json() == data
+    assert Verdict.from_json(data).checks == verdict.checks
