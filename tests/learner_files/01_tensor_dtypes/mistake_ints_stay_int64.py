@@ -1,0 +1,27 @@
+# expect: failed
+# expect-text: dtype torch.int64, expected torch.float32
+import torch
+
+
+def int_tensor(values):
+    return torch.tensor(values)
+
+
+def float_tensor(values):
+    return torch.tensor(values)
+
+
+def to_float32(t):
+    return t.to(torch.float32)
+
+
+def to_uint8_image(img):
+    return (img.clamp(0.0, 1.0) * 255).round().to(torch.uint8)
+
+
+def tensor_bytes(t):
+    return t.element_size() * t.numel()
+
+
+def default_dtypes():
+    return torch.tensor(1).dtype, torch.tensor(1.0).dtype

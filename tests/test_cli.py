@@ -1,0 +1,166 @@
+"""The CLI as a script or CI job uses it: a subprocess, no terminal, exit codes and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import MINI
+
+SOLVED = "def add(a, b):\n    return a + b\n"
+
+
+def mini(dojo):
+    """The CLI on the mini pack."""
+    return lambda *args, **kw: dojo("--pack", str(MINI), *args, **kw)
+
+
+def test_first_run_creates_the_workspace_and_says_what_to_do(dojo, tmp_path):
+    run = mini(dojo)()
+    assert run.returncode == 0, run.stderr
+    assert f"Created your workspace at {tmp_path / 'torch-dojo'}" in run.stdout
+    assert "torch-dojo check 01" in run.stdout
+    assert (tmp_path / "torch-dojo" / "01_add.py").is_file()
+    again = mini(dojo)()
+    assert "Your workspace is" in again.stdout
+
+
+def test_check_exit_codes_follow_the_verdict(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    failing = cli("check", "01")
+    assert failing.returncode == 1
+    assert "not written yet" in failing.stdout and "hint:" in failing.stdout
+    (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
+    passing = cli("check", "add", cwd=tmp_path / "torch-dojo")
+    assert passing.returncode == 0, passing.stdout
+    assert "PASSED" in passing.stdout and "torch-dojo check 02" in passing.stdout
+    assert cli("list", "--json").stdout.count('"passed"') == 1
+
+
+def test_check_json_is_one_versioned_document(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    run = cli("check", "01", "--json")
+    doc = json.loads(run.stdout)
+    assert doc["schema"] == "torch-dojo/verdict@1"
+    assert doc["exercise"] == {"id": "01", "slug": "add", "title": "Add two numbers"}
+    assert doc["status"] == "failed" and doc["passed"] is False
+    assert {"name", "status", "message", "hint", "duration"} <= set(doc["checks"][0])
+    assert run.returncode == 1
+
+
+def test_check_file_works_outside_a_workspace_and_keeps_no_progress(dojo, tmp_path):
+    solved = tmp_path / "elsewhere.py"
+    solved.write_text(SOLVED)
+    run = mini(dojo)("check", "01", "--file", str(solved))
+    assert run.returncode == 0
+    assert not (tmp_path / "torch-dojo").exists()
+
+
+def test_usage_errors_exit_2_with_a_message(dojo, tmp_path):
+    cli = mini(dojo)
+    no_workspace = cli("check", "01")
+    assert no_workspace.returncode == 2 and "no workspace" in no_workspace.stderr
+    cli()
+    unknown = cli("check", "99")
+    assert unknown.returncode == 2 and "No exercise '99'" in unknown.stderr
+    missing = cli("check", "01", "--file", str(tmp_path / "nope.py"))
+    assert missing.returncode == 2 and "no file at" in missing.stderr
+    assert cli("check").returncode == 2
+    assert cli("check", "01", "--timeout", "soon").returncode == 2
+    bad_pack = dojo("--pack", str(tmp_path), "list")
+    assert bad_pack.returncode == 2 and "pack.toml" in bad_pack.stderr
+    for run in (no_workspace, unknown, missing, bad_pack):
+        assert "Traceback" not in run.stderr
+
+
+def test_check_all_reports_every_exercise(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
+    run = cli("check", "--all", "--json")
+    doc = json.loads(run.stdout)
+    assert doc["summary"]["passed"] == 1 and doc["summary"]["total"] == 2
+    assert [v["status"] for v in doc["verdicts"]] == ["passed", "failed"]
+    assert run.returncode == 1
+
+
+def test_hints_come_one_at_a_time_and_are_remembered(dojo):
+    cli = mini(dojo)
+    cli()
+    first = cli("hint", "01")
+    assert "> Hint 1 of 2: Python has an operator" in first.stdout
+    second = cli("hint", "01")
+    assert "> Hint 2 of 2" in second.stdout and "last hint" in second.stdout
+    assert json.loads(cli("list", "--json").stdout)["exercises"][0]["hints_shown"] == 2
+
+
+def test_solution_opens_after_a_pass_or_with_force(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    refused = cli("solution", "01")
+    assert refused.returncode == 1 and "opens once your file passes" in refused.stderr
+    assert "return a + b" in cli("solution", "01", "--force").stdout
+    (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
+    cli("check", "01")
+    assert "return a + b" in cli("solution", "01").stdout
+
+
+def test_reset_restores_the_starter_and_shows_the_backup(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    mine = tmp_path / "torch-dojo" / "01_add.py"
+    mine.write_text("my work")
+    run = cli("reset", "01")
+    assert run.returncode == 0
+    backup = Path(run.stdout.split("saved at ")[1].strip())
+    assert backup.read_text() == "my work"
+    assert "NotImplementedError" in mine.read_text()
+
+
+def test_workspace_option_and_environment_variable(dojo, tmp_path):
+    cli = mini(dojo)
+    cli("--workspace", str(tmp_path / "ws"))
+    assert (tmp_path / "ws" / "01_add.py").is_file()
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    run = cli("list", "--json", cwd=elsewhere, env={"TORCH_DOJO_WORKSPACE": str(tmp_path / "ws")})
+    assert json.loads(run.stdout)["workspace"] == str(tmp_path / "ws")
+
+
+def test_a_broken_progress_file_warns_and_goes_on(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    (tmp_path / "torch-dojo" / ".dojo" / "progress.json").write_text("{not json")
+    run = cli("list")
+    assert run.returncode == 0 and "could not be read" in run.stderr
+
+
+def test_pack_verify_on_a_good_and_a_bad_pack(dojo, tmp_path):
+    good = dojo("pack", "verify", str(MINI), "--json")
+    assert good.returncode == 0, good.stdout
+    assert json.loads(good.stdout)["ok"] is True
+    import shutil
+    bad = tmp_path / "bad"
+    shutil.copytree(MINI, bad)
+    (bad / "exercises" / "01_add.py").write_text(SOLVED)
+    run = dojo("pack", "verify", str(bad))
+    assert run.returncode == 1
+    assert "the starter exercises/01_add.py already passes" in run.stdout
+
+
+def test_doctor_reports_torch_and_cuda(dojo):
+    run = dojo("doctor", "--json")
+    doc = json.loads(run.stdout)
+    assert doc["schema"] == "torch-dojo/doctor@1"
+    assert doc["torch"].startswith("2.")
+    assert isinstance(doc["cuda_available"], bool) and doc["torchrun"] is True
+    text = dojo("doctor")
+    assert "torch" in text.stdout and "torchvision" in text.stdout and text.returncode == 0
+
+
+def test_the_builtin_reference_passes_through_the_cli(dojo):
+    root = Path(__file__).resolve().parents[1]
+    run = dojo("check", "01", "--file", str(root / "solutions" / "01_tensor_dtypes.py"))
+    assert run.returncode == 0, run.stdout
