@@ -43,10 +43,10 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
 
 def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: float) -> Verdict:
     """Turn what the child said (and how it ended) into the verdict."""
-    names: list[str] = []
-    results: dict[str, CheckResult] = {}
-    running = ""
-    fatal = None
+    names: list[str] = []  # every check, in the order they run
+    results: list[CheckResult] = []  # those that finished, in the same order
+    running = ""  # the check started last, when it has not finished
+    fatal: dict | None = None
     data: dict = {}
     for event in outcome.events:
         kind = event.get("event")
@@ -56,10 +56,10 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
             running = str(event.get("name", ""))
         elif kind == "check":
             try:
-                result = CheckResult.from_json(event)
+                results.append(CheckResult.from_json(event))
             except (KeyError, ValueError):
                 continue
-            results[result.name] = result
+            running = ""
         elif kind == "data":
             data[str(event.get("key"))] = event.get("value")
         elif kind == "fatal" and fatal is None:
@@ -67,51 +67,45 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
     done = any(e.get("event") == "done" for e in outcome.events)
     extra = dict(output=outcome.output, output_truncated=outcome.output_truncated,
                  duration=outcome.duration, data=data)
+    during = f" during the check '{running}'" if running else ""
 
     if fatal is not None and outcome.ended_by == "exit":
         return _verdict(exercise, file, Status(fatal.get("status", "error")), str(fatal.get("message", "")),
                         hint=str(fatal.get("hint", "")), **extra)
-    if outcome.ended_by in ("timeout", "memory"):
-        status = Status.TIMEOUT if outcome.ended_by == "timeout" else Status.MEMORY
-        if outcome.ended_by == "timeout":
-            why = (f"Stopped after {time_limit:g} s: your code was still running"
-                   + (f" during the check '{running}'" if running and running not in results else "")
-                   + ". Look for a loop that never ends, or code waiting for something that never comes.")
-        else:
-            why = (f"Stopped: your code used more than {exercise.memory_limit_mb} MB of memory"
-                   + (f" during the check '{running}'" if running and running not in results else "")
-                   + ". Look for tensors far larger than the task needs, or a list that grows forever.")
-        checks = _with_unfinished(names, results, running, status, why)
-        return _verdict(exercise, file, status, why, checks=checks, hint=first_hint(checks), **extra)
+    if outcome.ended_by == "timeout":
+        why = (f"Stopped after {time_limit:g} s: your code was still running{during}. Look for a loop "
+               "that never ends, or code waiting for something that never comes.")
+        checks = _with_unfinished(names, results, running, Status.TIMEOUT, why)
+        return _verdict(exercise, file, Status.TIMEOUT, why, checks=checks, hint=first_hint(checks), **extra)
+    if outcome.ended_by == "memory":
+        why = (f"Stopped: your code used more than {exercise.memory_limit_mb} MB of memory{during}. Look "
+               "for tensors far larger than the task needs, or a list that grows forever.")
+        checks = _with_unfinished(names, results, running, Status.MEMORY, why)
+        return _verdict(exercise, file, Status.MEMORY, why, checks=checks, hint=first_hint(checks), **extra)
     if not done:
-        how = _how_it_ended(outcome.returncode)
-        during = f" during the check '{running}'" if running and running not in results else ""
-        why = (f"The check process ended early{during} ({how}). Your code ended Python itself: "
-               "os._exit(), a crash inside a C extension, or a signal. A function should return its "
-               "result and let the checks go on.")
+        why = (f"The check process ended early{during} ({_how_it_ended(outcome.returncode)}). Your code "
+               "ended Python itself: os._exit(), a crash inside a C extension, or a signal. A function "
+               "should return its result and let the checks go on.")
         checks = _with_unfinished(names, results, running, Status.ERROR, why)
         return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
-    checks = [results[n] for n in names if n in results] + [r for n, r in results.items() if n not in names]
-    if not checks:
+    if not results:
         return _verdict(exercise, file, Status.ERROR,
                         "The pack has no checks for this exercise, so there is nothing to pass.", **extra)
-    status = overall_status(checks)
+    status = overall_status(results)
     message = ""
     if status is Status.SKIPPED:
-        message = "Every check of this exercise needs something this machine lacks: " + checks[0].message
-    return _verdict(exercise, file, status, message, checks=checks, hint=first_hint(checks), **extra)
+        message = "Every check of this exercise needs something this machine lacks: " + results[0].message
+    return _verdict(exercise, file, status, message, checks=results, hint=first_hint(results), **extra)
 
 
-def _with_unfinished(names: list[str], results: dict[str, CheckResult], running: str,
+def _with_unfinished(names: list[str], results: list[CheckResult], running: str,
                      status: Status, why: str) -> list[CheckResult]:
-    checks = []
-    for name in names or ([running] if running else []):
-        if name in results:
-            checks.append(results[name])
-        elif name == running:
-            checks.append(CheckResult(name, status, why))
-        else:
-            checks.append(CheckResult(name, Status.SKIPPED, "not run: an earlier check was stopped"))
+    """The finished checks, the one that was stopped, and the rest as not run."""
+    checks = list(results)
+    if running:
+        checks.append(CheckResult(running, status, why))
+    for name in names[len(checks):]:
+        checks.append(CheckResult(name, Status.SKIPPED, "not run: an earlier check was stopped"))
     return checks
 
 
