@@ -1,37 +1,62 @@
 """End to end on the built-in pack: real learner files, right and wrong, through the runner.
 
-Every file in tests/learner_files/NN_slug/ starts with header comments:
-    # expect: failed | passed
-    # expect-text: words the verdict must contain (in a message or a hint)
-so each mistake named in shared/curriculum.md has a file that must fail with its hint.
+Each file in tests/learner_files/NN_slug/ says in its docstring what must happen:
+
+    Wrong on purpose: what the mistake is.
+
+    Must fail: "name of a check" and "another check".   (each named check must not pass)
+    Passes: "name of a check".                            (optional: these must pass)
+    Says: "words the verdict must contain".               (optional: in a message or hint)
+
+or, for a correct alternative, "Right, written another way: …  Must pass every check."
+A check is named by its name or the start of it ("…" or "..." may end the quote).
 """
 
 from __future__ import annotations
 
+import ast
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from torch_dojo import runner
 from torch_dojo.pack import load_builtin_pack
-from torch_dojo.report import Status, Verdict
+from torch_dojo.report import CheckResult, Status, Verdict
 from torch_dojo.verify import verify_exercise
 
 LEARNER_FILES = Path(__file__).parent / "learner_files"
 PACK = load_builtin_pack()
+LEARNER_CASES = sorted(LEARNER_FILES.glob("*/*.py"))
 
 
-def expectations(path: Path) -> tuple[str, list[str]]:
-    status, texts = "", []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        key, _, value = line.lstrip("# ").partition(":")
-        if key.strip() == "expect":
-            status = value.strip()
-        elif key.strip() == "expect-text":
-            texts.append(value.strip())
-    return status, texts
+@dataclass
+class Expectation:
+    passes: bool
+    must_fail: list[str] = field(default_factory=list)
+    must_pass: list[str] = field(default_factory=list)
+    says: list[str] = field(default_factory=list)
+
+
+def expectation(path: Path) -> Expectation:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    if doc.startswith("Right"):
+        assert "Must pass every check" in doc, f"{path}: a correct file says 'Must pass every check.'"
+        return Expectation(passes=True)
+    assert doc.startswith("Wrong on purpose"), f"{path}: the docstring starts 'Wrong on purpose' or 'Right'"
+    sections = re.split(r"(Must fail:|Passes:|Says:)", doc)
+    found = Expectation(passes=False)
+    for label, text in zip(sections[1::2], sections[2::2]):
+        quoted = [q.rstrip(".…").strip() for q in re.findall(r'"([^"]+)"', text)]
+        {"Must fail:": found.must_fail, "Passes:": found.must_pass, "Says:": found.says}[label].extend(quoted)
+    return found
+
+
+def named(verdict: Verdict, name: str) -> list[CheckResult]:
+    found = [c for c in verdict.checks if c.name.startswith(name)]
+    assert found, f"no check named {name!r}; the checks are {[c.name for c in verdict.checks]}"
+    return found
 
 
 def everything_said(verdict: Verdict) -> str:
@@ -39,9 +64,6 @@ def everything_said(verdict: Verdict) -> str:
     for check in verdict.checks:
         parts += [check.message, check.hint]
     return "\n".join(parts).lower()
-
-
-LEARNER_CASES = sorted(LEARNER_FILES.glob("*/*.py"))
 
 
 @pytest.mark.parametrize("exercise", PACK.exercises, ids=lambda e: e.label)
@@ -53,22 +75,27 @@ def test_starter_fails_and_solution_passes(exercise):
 
 @pytest.mark.parametrize("path", LEARNER_CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_learner_file_gets_the_expected_verdict(path):
-    status, texts = expectations(path)
-    assert status in ("passed", "failed"), f"{path} needs an '# expect: passed|failed' header"
+    expected = expectation(path)
     exercise = PACK.find(path.parent.name.split("_", 1)[1])
     verdict = runner.check(exercise, path)
-    if status == "passed":
+    if expected.passes:
         assert verdict.status is Status.PASSED, verdict.to_json()
         return
-    assert verdict.status is not Status.PASSED
-    assert texts, f"{path} needs at least one '# expect-text:' header"
+    assert verdict.status is not Status.PASSED, verdict.to_json()
+    for name in expected.must_fail:  # a parametrized check fails when one of its cases does
+        failing = [c for c in named(verdict, name) if c.status not in (Status.PASSED, Status.SKIPPED)]
+        assert failing, f"every check named {name!r} passed"
+        for check in failing:
+            assert check.message and check.hint, f"{check.name!r} fails without a message and a hint"
+    for name in expected.must_pass:
+        assert all(c.status in (Status.PASSED, Status.SKIPPED) for c in named(verdict, name)), name
     said = everything_said(verdict)
-    for text in texts:
+    for text in expected.says:
         assert text.lower() in said, f"expected {text!r} in what the verdict says:\n{said}"
 
 
 def test_every_core_exercise_has_mistakes_and_a_correct_alternative():
     for exercise in PACK.exercises:
         files = list((LEARNER_FILES / f"{exercise.id}_{exercise.slug}").glob("*.py"))
-        kinds = {expectations(f)[0] for f in files}
-        assert kinds == {"passed", "failed"}, f"{exercise.label}: needs mistake_*.py and ok_*.py files"
+        kinds = {expectation(f).passes for f in files}
+        assert kinds == {True, False}, f"{exercise.label}: needs wrong files and a correct alternative"

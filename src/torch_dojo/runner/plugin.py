@@ -163,7 +163,8 @@ class DojoPlugin:
         if isinstance(exc, SystemExit):
             message = ("Your code called sys.exit() (or exit()) while being checked: a function "
                        "should return its result, not end the program.")
-        hint = getattr(exc, "dojo_hint", "") or marked_hint or known_hint(str(exc))
+        # A hint about this very error beats the check's general one.
+        hint = getattr(exc, "dojo_hint", "") or known_hint(str(exc)) or marked_hint
         return CheckResult(name, Status.ERROR, message, hint, duration)
 
 

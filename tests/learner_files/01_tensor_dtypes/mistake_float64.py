@@ -1,5 +1,8 @@
-# expect: failed
-# expect-text: float32
+"""Wrong on purpose: float_tensor uses torch.float64, double precision, not float32.
+
+Must fail: "float tensor is float32 even for ints".
+Says: "float32".
+"""
 import torch
 
 

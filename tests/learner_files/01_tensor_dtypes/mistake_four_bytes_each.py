@@ -1,5 +1,8 @@
-# expect: failed
-# expect-text: not every dtype takes 4 bytes
+"""Wrong on purpose: tensor_bytes assumes 4 bytes per element.
+
+Must fail: "tensor bytes for every dtype".
+Says: "not every dtype takes 4 bytes".
+"""
 import torch
 
 

@@ -1,5 +1,8 @@
-# expect: failed
-# expect-text: default_dtypes
+"""Wrong on purpose: default_dtypes types an answer, and the wrong one.
+
+Must fail: "default dtypes".
+Says: "default_dtypes() returned".
+"""
 import torch
 
 

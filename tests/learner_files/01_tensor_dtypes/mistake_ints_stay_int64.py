@@ -1,5 +1,8 @@
-# expect: failed
-# expect-text: dtype torch.int64, expected torch.float32
+"""Wrong on purpose: float_tensor forgets the dtype, so ints stay int64.
+
+Must fail: "float tensor is float32 even for ints".
+Says: "dtype torch.int64, expected torch.float32".
+"""
 import torch
 
 

@@ -1,6 +1,8 @@
-# expect: failed
-# expect-text: to_float32
-# expect-text: float64
+"""Wrong on purpose: to_float32 converts with .double(), to float64.
+
+Must fail: "to float32 from any dtype".
+Says: "float64".
+"""
 import torch
 
 

@@ -1,5 +1,8 @@
-# expect: failed
-# expect-text: clip to [0, 1]
+"""Wrong on purpose: to_uint8_image does not clip, so 1.2 wraps around to 50.
+
+Must fail: "to_uint8_image scales to 0..255, rounds to nearest and clips".
+Says: "clip to [0, 1]".
+"""
 import torch
 
 

@@ -1,5 +1,8 @@
-# expect: failed
-# expect-text: round to nearest
+"""Wrong on purpose: to_uint8_image casts without rounding (0.5 gives 127, not 128).
+
+Must fail: "to_uint8_image scales to 0..255, rounds to nearest and clips".
+Says: "round to nearest".
+"""
 import torch
 
 

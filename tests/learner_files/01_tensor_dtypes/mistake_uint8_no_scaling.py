@@ -1,5 +1,8 @@
-# expect: failed
-# expect-text: scale by 255
+"""Wrong on purpose: to_uint8_image casts without scaling by 255.
+
+Must fail: "to_uint8_image scales to 0..255, rounds to nearest and clips".
+Says: "scale by 255".
+"""
 import torch
 
 

@@ -1,5 +1,7 @@
-# expect: passed
-"""A correct alternative: different spellings of the same ideas."""
+"""Right, written another way: as_tensor, .float(), torch.clip, .type(), nbytes.
+
+Must pass every check.
+"""
 import torch
 
 
