@@ -41,6 +41,12 @@ def load_module(path: Path, name: str) -> ModuleType:
 class Learner:
     """The learner's module, where a missing name fails the check with a clear message."""
 
+    __slots__ = ("_module", "_path")
+
+    @property
+    def __dict__(self) -> dict:  # monkeypatch reads and restores entries here: the module's
+        return vars(self._module)
+
     def __init__(self, module: ModuleType, path: Path):
         object.__setattr__(self, "_module", module)
         object.__setattr__(self, "_path", path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -76,24 +77,27 @@ def run_torchrun(script: Path, nproc: int = 2, *, probe: Callable[[Any], Any] | 
     if hide_cuda:
         env["CUDA_VISIBLE_DEVICES"] = ""
     log = out / "torchrun.log"
-    with open(log, "wb") as sink:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
-                                env=env, cwd=out, start_new_session=True)
-        timed_out = False
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-        _end_group(proc)
-    ranks = []
-    for number in range(nproc):
-        report = out / f"rank{number}.json"
-        if report.is_file():
-            raw = json.loads(report.read_text(encoding="utf-8"))
-            ranks.append(RankReport(rank=number, data=raw.get("data"), error=raw.get("error", ""),
-                                    output=_read(out / f"rank{number}.out")))
-    return TorchrunResult(returncode=proc.returncode, timed_out=timed_out, ranks=ranks,
-                          output=_read(log)[-4000:])
+    try:
+        with open(log, "wb") as sink:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
+                                    env=env, cwd=out, start_new_session=True)
+            timed_out = False
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            _end_group(proc)
+        ranks = []
+        for number in range(nproc):
+            report = out / f"rank{number}.json"
+            if report.is_file():
+                raw = json.loads(report.read_text(encoding="utf-8"))
+                ranks.append(RankReport(rank=number, data=raw.get("data"), error=raw.get("error", ""),
+                                        output=_read(out / f"rank{number}.out")))
+        return TorchrunResult(returncode=proc.returncode, timed_out=timed_out, ranks=ranks,
+                              output=_read(log)[-4000:])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)  # the reports are read: leave nothing in /tmp
 
 
 def _end_group(proc: subprocess.Popen) -> None:

@@ -5,3 +5,14 @@ from torch_dojo.testing import hint
 def test_greets(learner, reference):
     for name in ("Ada", "Grace"):
         assert learner.greet(name) == reference.greet(name), f"greet({name!r}) should be {reference.greet(name)!r}"
+
+
+def test_monkeypatching_the_learner_is_undone(learner, monkeypatch):
+    """a check may replace a name of the learner's module for a while"""
+    monkeypatch.setattr(learner, "greet", lambda name: "patched")
+    assert learner.greet("x") == "patched"
+
+
+def test_the_learner_is_whole_after_a_patch(learner, reference):
+    """the learner's names are back after a patched check"""
+    assert learner.greet("Ada") == reference.greet("Ada")
