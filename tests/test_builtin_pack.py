@@ -7,6 +7,7 @@ Each file in tests/learner_files/NN_slug/ says in its docstring what must happen
     Must fail: "name of a check" and "another check".   (each named check must not pass)
     Passes: "name of a check".                            (optional: these must pass)
     Says: "words the verdict must contain".               (optional: in a message or hint)
+    Caught only with: cuda.                               (optional: skipped on machines without it)
 
 or, for a correct alternative, "Right, written another way: …  Must pass every check."
 A check is named by its name or the start of it ("…" or "..." may end the quote).
@@ -23,6 +24,7 @@ import pytest
 
 from torch_dojo import runner
 from torch_dojo.pack import load_builtin_pack
+from torch_dojo.runner.requirements import missing
 from torch_dojo.report import CheckResult, Status, Verdict
 from torch_dojo.verify import verify_exercise
 
@@ -37,6 +39,7 @@ class Expectation:
     must_fail: list[str] = field(default_factory=list)
     must_pass: list[str] = field(default_factory=list)
     says: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
 
 
 def expectation(path: Path) -> Expectation:
@@ -45,16 +48,23 @@ def expectation(path: Path) -> Expectation:
         assert "Must pass every check" in doc, f"{path}: a correct file says 'Must pass every check.'"
         return Expectation(passes=True)
     assert doc.startswith("Wrong on purpose"), f"{path}: the docstring starts 'Wrong on purpose' or 'Right'"
-    sections = re.split(r"(Must fail:|Passes:|Says:)", doc)
     found = Expectation(passes=False)
+    needs = re.search(r"Caught only with: ([\w, ]+)", doc)
+    if needs:
+        found.needs = [n.strip() for n in needs.group(1).split(",")]
+        doc = doc[:needs.start()] + doc[needs.end():]
+    sections = re.split(r"(Must fail:|Passes:|Says:)", doc)
     for label, text in zip(sections[1::2], sections[2::2]):
-        quoted = [q.rstrip(".…").strip() for q in re.findall(r'"([^"]+)"', text)]
+        quoted = [" ".join(q.split()).rstrip(".…").strip() for q in re.findall(r'"([^"]+)"', text)]
         {"Must fail:": found.must_fail, "Passes:": found.must_pass, "Says:": found.says}[label].extend(quoted)
     return found
 
 
 def named(verdict: Verdict, name: str) -> list[CheckResult]:
-    found = [c for c in verdict.checks if c.name.startswith(name)]
+    if name.startswith(("...", "…")):  # "… the end of a check's name"
+        found = [c for c in verdict.checks if name.lstrip(".… ") in c.name]
+    else:
+        found = [c for c in verdict.checks if c.name.startswith(name)]
     assert found, f"no check named {name!r}; the checks are {[c.name for c in verdict.checks]}"
     return found
 
@@ -76,6 +86,9 @@ def test_starter_fails_and_solution_passes(exercise):
 @pytest.mark.parametrize("path", LEARNER_CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_learner_file_gets_the_expected_verdict(path):
     expected = expectation(path)
+    for need in expected.needs:
+        if missing(need):
+            pytest.skip(f"this mistake shows only with {need}: {missing(need)}")
     exercise = PACK.find(path.parent.name.split("_", 1)[1])
     verdict = runner.check(exercise, path)
     if expected.passes:

@@ -1,8 +1,9 @@
 """Wrong on purpose: time_matmul makes the inputs on the CPU and moves them to the device
 inside the timed region, so on a GPU it times the copy too. On the CPU it is nearly right.
 
-Must pass every CPU check; on a CUDA machine must fail "time_matmul on CUDA agrees with the
-GPU's own clock (CUDA events)", saying the timed region holds more than the product.
+Caught only with: cuda.
+Must fail: "time_matmul on CUDA agrees with the GPU's own clock (CUDA events)".
+Says: "timed region holds more than one product".
 """
 
 import statistics

@@ -1,8 +1,9 @@
 """Wrong on purpose: time_matmul never synchronises CUDA, so on a GPU it times only the
 queueing of the product. On the CPU it is right.
 
-Must pass every CPU check; on a CUDA machine must fail "time_matmul on CUDA agrees with the
-GPU's own clock (CUDA events)", saying to synchronize before reading the clock.
+Caught only with: cuda.
+Must fail: "time_matmul on CUDA agrees with the GPU's own clock (CUDA events)".
+Says: "synchroni".
 """
 
 import statistics
