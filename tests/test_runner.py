@@ -7,7 +7,6 @@ import os
 import time
 
 import psutil
-import pytest
 
 from torch_dojo import runner
 from torch_dojo.report import Status, Verdict

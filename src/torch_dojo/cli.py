@@ -63,7 +63,7 @@ def start(args: argparse.Namespace) -> int:
     style = render.stdout_style()
     verb = "Created your workspace" if created else "Your workspace is"
     print(f"{style('torch-dojo', 'bold')}: learn PyTorch by doing. {verb} at {found.root}")
-    print(f"It holds one .py file per exercise: yours to edit, in any editor.\n")
+    print("It holds one .py file per exercise: yours to edit, in any editor.\n")
     print(render.exercise_list(pack, state, style))
     if upcoming is None:
         print("\nEvery exercise passed. Well done! `torch-dojo solution ID` compares with the reference.")
@@ -176,7 +176,7 @@ def solution(args: argparse.Namespace) -> int:
         print(f"The solution of {exercise.label} opens once your file passes; finding it yourself is the "
               f"point. `torch-dojo hint {exercise.id}` helps; `--force` shows it now.", file=sys.stderr)
         return 1
-    print(exercise.solution.read_text(encoding="utf-8"), end="")
+    print(render.source(exercise.solution.read_text(encoding="utf-8"), render.stdout_style()), end="")
     return 0
 
 

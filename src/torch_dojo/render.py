@@ -10,7 +10,7 @@ import os
 import sys
 from typing import TextIO
 
-from torch_dojo.pack import Exercise, Pack
+from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
 from torch_dojo.report import Status, Verdict
 from torch_dojo.runner.environment import Environment
@@ -131,13 +131,20 @@ def verification(results: list[ExerciseVerification], style: Style) -> str:
     return "\n".join(lines)
 
 
+def source(text: str, style: Style) -> str:
+    """Python source, highlighted on a colour terminal."""
+    if not style.colour:
+        return text
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers import PythonLexer
+
+    return highlight(text, PythonLexer(), TerminalFormatter())
+
+
 def _indent(text: str, spaces: int) -> list[str]:
     return [" " * spaces + line for line in text.splitlines()]
 
 
 def stdout_style() -> Style:
     return Style(sys.stdout)
-
-
-def exercise_heading(exercise: Exercise) -> str:
-    return f"{exercise.id} {exercise.slug}: {exercise.title} (book {exercise.book})"
