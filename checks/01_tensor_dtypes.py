@@ -37,13 +37,14 @@ def test_to_uint8_image_scales_clips_and_rounds(learner, reference):
         "clip to [0, 1] first (1.2 * 255 = 306 wraps around to 50 in uint8)": (torch.tensor([1.2, -0.3, 0.5]), "clip"),
     }
     for advice, (img, _) in probes.items():
+        shown = [round(x, 4) for x in img.tolist()]
         got = learner.to_uint8_image(img)
         want = reference.to_uint8_image(img)
         if isinstance(got, torch.Tensor) and got.dtype == torch.uint8 and got.shape == want.shape \
                 and not torch.equal(got, want):
-            fail(f"to_uint8_image({img.tolist()}) gave {got.tolist()}, expected {want.tolist()}",
+            fail(f"to_uint8_image({shown}) gave {got.tolist()}, expected {want.tolist()}",
                  hint=f"Remember to {advice}.")
-        assert_tensors_match(got, want, f"to_uint8_image({img.tolist()})",
+        assert_tensors_match(got, want, f"to_uint8_image({shown})",
                              hint="The result must be a uint8 tensor: finish with .to(torch.uint8).")
     torch.manual_seed(1)
     img = torch.rand(3, 8, 8) * 1.4 - 0.2

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
-from torch_dojo.report import Status, Verdict
+from torch_dojo.report import CheckResult, Status, Verdict
 from torch_dojo.runner.environment import Environment
 from torch_dojo.verify import ExerciseVerification
 
@@ -54,16 +54,22 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "") -> str:
     if v.message:
         lines += ["", *_indent(v.message, 2)]
     shown = 0
-    for check in v.checks:
-        lines.append(f"  {style.mark(check.status)} {check.name}")
-        if check.status is Status.SKIPPED and check.message:
-            lines.append(style(f"      skipped: {check.message}", "dim"))
-        elif check.status is not Status.PASSED and shown < SHOWN_FAILURES:
+    for name, cases in _grouped(v.checks):
+        failing = [c for c in cases if c.status not in (Status.PASSED, Status.SKIPPED)]
+        first = failing[0] if failing else cases[0]
+        line = f"  {style.mark(first.status)} {name}"
+        if len(cases) > 1:
+            line += (f"  (fails for {', '.join(_case(c.name) for c in failing)})" if failing
+                     else f"  ({len(cases)} cases)")
+        lines.append(line)
+        if first.status is Status.SKIPPED and first.message:
+            lines.append(style(f"      skipped: {first.message}", "dim"))
+        elif failing and shown < SHOWN_FAILURES:
             shown += 1
-            if check.message and check.message != v.message:
-                lines += _indent(check.message, 6)
-            if check.hint:
-                lines += _indent(style("hint: ", "cyan") + check.hint, 6)
+            if first.message and first.message != v.message:
+                lines += _indent(first.message, 6)
+            if first.hint:
+                lines += _indent(style("hint: ", "cyan") + first.hint, 6)
     if v.hint and not any(c.hint == v.hint for c in v.checks):
         lines += ["", *_indent(style("hint: ", "cyan") + v.hint, 2)]
     if v.output.strip():
@@ -140,6 +146,18 @@ def source(text: str, style: Style) -> str:
     from pygments.lexers import PythonLexer
 
     return highlight(text, PythonLexer(), TerminalFormatter())
+
+
+def _grouped(checks: tuple[CheckResult, ...]) -> list[tuple[str, list[CheckResult]]]:
+    """The cases of a parametrized check ("name [case]") together under one name."""
+    groups: dict[str, list[CheckResult]] = {}
+    for check in checks:
+        groups.setdefault(check.name.split(" [", 1)[0], []).append(check)
+    return list(groups.items())
+
+
+def _case(name: str) -> str:
+    return name.split(" [", 1)[1].rstrip("]") if " [" in name else name
 
 
 def _indent(text: str, spaces: int) -> list[str]:
