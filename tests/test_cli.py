@@ -164,3 +164,11 @@ def test_the_builtin_reference_passes_through_the_cli(dojo):
     root = Path(__file__).resolve().parents[1]
     run = dojo("check", "01", "--file", str(root / "solutions" / "01_tensor_dtypes.py"))
     assert run.returncode == 0, run.stdout
+
+
+def test_the_ddp_starter_fails_with_a_hint_through_the_cli(dojo):
+    root = Path(__file__).resolve().parents[1]
+    run = dojo("check", "07", "--file", str(root / "exercises" / "07_ddp_script.py"), "--json")
+    doc = json.loads(run.stdout)
+    assert run.returncode == 1
+    assert doc["status"] != "passed" and doc["hint"]
