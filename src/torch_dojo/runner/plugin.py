@@ -38,6 +38,10 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
+class MissingName(CheckFailure, AttributeError):
+    """A name the exercise asks for is not in the learner's file (hasattr() still works)."""
+
+
 class Learner:
     """The learner's module, where a missing name fails the check with a clear message."""
 
@@ -55,7 +59,7 @@ class Learner:
         try:
             return getattr(self._module, name)
         except AttributeError:
-            raise CheckFailure(
+            raise MissingName(
                 f"Your file defines no `{name}`, and the exercise asks for it.",
                 f"Define `{name}` at the top level of {self._path.name} (not inside another "
                 "function), spelled exactly as in the task.",

@@ -16,3 +16,9 @@ def test_monkeypatching_the_learner_is_undone(learner, monkeypatch):
 def test_the_learner_is_whole_after_a_patch(learner, reference):
     """the learner's names are back after a patched check"""
     assert learner.greet("Ada") == reference.greet("Ada")
+
+
+def test_hasattr_on_the_learner_is_false_for_a_missing_name(learner):
+    """a check may ask whether the learner defined an optional name"""
+    assert not hasattr(learner, "farewell")
+    assert getattr(learner, "farewell", None) is None
