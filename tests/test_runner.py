@@ -169,3 +169,16 @@ def test_verdict_json_round_trips(mini_pack, write):
     assert data["schema"] == "torch-dojo/verdict@1"
     assert Verdict.from_json(data).to_json() == data
     assert Verdict.from_json(data).checks == verdict.checks
+
+
+def test_broken_checks_are_blamed_on_the_pack_not_the_learner(mini_pack, write, tmp_path):
+    import shutil
+
+    from torch_dojo.pack import load_pack
+
+    root = tmp_path / "pack"
+    shutil.copytree(mini_pack.root, root)
+    (root / "checks" / "01_add.py").write_text("def test_x(learner:\n")
+    verdict = runner.check(load_pack(root).find("add"), write("add.py", GOOD))
+    assert verdict.status is Status.ERROR
+    assert "fault in the pack, not in your file" in verdict.message
