@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -33,8 +33,6 @@ class ChildOutcome:
     returncode: int | None
     ended_by: str  # "exit", "timeout" or "memory"
     duration: float
-    peak_memory_mb: float = 0.0
-    stray: list[int] = field(default_factory=list)  # pids still alive after the kill (should be none)
 
 
 class _Tail:
@@ -113,25 +111,22 @@ def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_l
         os.close(events_w)
         os.close(output_w)
     events, tail = _Events(events_r), _Tail(output_r, OUTPUT_LIMIT)
-    ended_by, peak, family = "exit", 0.0, {}
+    ended_by, family = "exit", {}
     limit_bytes = memory_limit_mb * 1024 * 1024
     while proc.poll() is None:
         if time.monotonic() - start > time_limit:
             ended_by = "timeout"
             break
-        rss = _family_rss(proc.pid, family)
-        peak = max(peak, rss)
-        if rss > limit_bytes:
+        if _family_rss(proc.pid, family) > limit_bytes:
             ended_by = "memory"
             break
         time.sleep(POLL_SECONDS)
     duration = time.monotonic() - start
-    stray = _end_all(proc, family)
+    _end_all(proc, family)
     events.thread.join(timeout=2)
     tail.thread.join(timeout=2)
     return ChildOutcome(events=list(events.events), output=tail.text(), output_truncated=tail.cut,
-                        returncode=proc.returncode, ended_by=ended_by, duration=duration,
-                        peak_memory_mb=peak / 2**20, stray=stray)
+                        returncode=proc.returncode, ended_by=ended_by, duration=duration)
 
 
 def _family_rss(pid: int, family: dict[int, psutil.Process]) -> float:
@@ -151,7 +146,7 @@ def _family_rss(pid: int, family: dict[int, psutil.Process]) -> float:
     return total
 
 
-def _end_all(proc: subprocess.Popen, family: dict[int, psutil.Process]) -> list[int]:
+def _end_all(proc: subprocess.Popen, family: dict[int, psutil.Process]) -> None:
     """End the child, its process group, and every descendant ever seen; reap them all."""
     try:
         root = psutil.Process(proc.pid)
@@ -175,7 +170,6 @@ def _end_all(proc: subprocess.Popen, family: dict[int, psutil.Process]) -> list[
         while time.monotonic() < deadline and (proc.poll() is None or _alive(family, proc.pid)):
             time.sleep(POLL_SECONDS)
     proc.wait()
-    return [pid for pid, member in family.items() if pid != proc.pid and _running(member)]
 
 
 def _alive(family: dict[int, psutil.Process], skip: int) -> bool:
