@@ -8,6 +8,7 @@ when it is done, also those that left its process group.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import signal
@@ -40,7 +41,7 @@ class _Tail:
 
     def __init__(self, fd: int, limit: int):
         self._fd, self._limit = fd, limit
-        self._chunks: list[bytes] = []
+        self._chunks: collections.deque[bytes] = collections.deque()
         self._size = 0
         self.cut = False
         self.thread = threading.Thread(target=self._read, daemon=True)
@@ -52,7 +53,7 @@ class _Tail:
                 self._chunks.append(chunk)
                 self._size += len(chunk)
                 while self._size - len(self._chunks[0]) >= self._limit:
-                    self._size -= len(self._chunks.pop(0))
+                    self._size -= len(self._chunks.popleft())
                     self.cut = True
 
     def text(self) -> str:
