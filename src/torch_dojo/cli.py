@@ -237,16 +237,18 @@ def _require_workspace(args: argparse.Namespace) -> Workspace:
 
 
 def _load_progress(found: Workspace) -> progress.Progress:
-    state = progress.load(found.progress_file)
-    if state.warning:
-        print(f"torch-dojo: warning: {state.warning}", file=sys.stderr)
-    return state
+    return _warn(progress.load(found.progress_file))
 
 
 def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> None:
-    state = progress.update(found.progress_file, lambda s: s.record_verdict(exercise.slug, verdict.status.value))
+    _warn(progress.update(found.progress_file, lambda s: s.record_verdict(exercise.slug, verdict.status.value)))
+
+
+def _warn(state: progress.Progress) -> progress.Progress:
+    """Say on stderr when the progress file was unreadable and started afresh."""
     if state.warning:
         print(f"torch-dojo: warning: {state.warning}", file=sys.stderr)
+    return state
 
 
 def _next_step(pack: Pack, exercise: Exercise, verdict: Verdict, found: Workspace | None) -> str:
