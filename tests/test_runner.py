@@ -7,6 +7,7 @@ import os
 import time
 
 import psutil
+import pytest
 
 from torch_dojo import runner
 from torch_dojo.report import Status, Verdict
@@ -98,6 +99,16 @@ def test_an_endless_loop_times_out_and_leaves_nothing_running(mini_pack, write):
     leftovers = [p for p in psutil.process_iter(["cmdline"]) if p.pid not in before
                  and "time.sleep(600)" in " ".join(p.info["cmdline"] or [])]
     assert leftovers == []
+
+
+def test_a_cancelled_check_ends_its_processes_and_gives_no_verdict(mini_pack, write):
+    path = write("add.py", "def add(a, b):\n    while True:\n        pass\n")
+    asked = time.monotonic()
+    with pytest.raises(runner.Cancelled):
+        check(mini_pack, path, time_limit=60, cancelled=lambda: time.monotonic() - asked > 1.5)
+    assert time.monotonic() - asked < 1.5 + 5  # well before the time limit
+    time.sleep(0.2)
+    assert [p for p in psutil.process_iter(["cmdline"]) if str(path) in " ".join(p.info["cmdline"] or [])] == []
 
 
 def test_checks_done_before_a_hang_keep_their_verdicts(mini_pack, write):

@@ -10,15 +10,23 @@ import shutil
 import signal
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from torch_dojo.pack import Exercise
 from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_status
 from torch_dojo.runner.process import ChildOutcome, run_child
 
 
+class Cancelled(Exception):
+    """The check was called off before it ended (``cancelled()`` said so); no verdict."""
+
+
 def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
-          time_limit: float | None = None) -> Verdict:
-    """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``."""
+          time_limit: float | None = None, cancelled: Callable[[], bool] | None = None) -> Verdict:
+    """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``.
+
+    Raises ``Cancelled`` when ``cancelled()`` turned true while the checks ran.
+    """
     file = Path(file).resolve()
     limit = time_limit or exercise.time_limit
     if not file.is_file():
@@ -35,9 +43,11 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
     }
     try:
         outcome = run_child("torch_dojo.runner.child", spec, cwd=workdir, time_limit=limit,
-                            memory_limit_mb=exercise.memory_limit_mb)
+                            memory_limit_mb=exercise.memory_limit_mb, cancelled=cancelled)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if outcome.ended_by == "cancelled":
+        raise Cancelled(f"the check of {exercise.label} was called off")
     return conclude(exercise, file, outcome, limit)
 
 

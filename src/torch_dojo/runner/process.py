@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import psutil
 
@@ -32,7 +33,7 @@ class ChildOutcome:
     output: str
     output_truncated: bool
     returncode: int | None
-    ended_by: str  # "exit", "timeout" or "memory"
+    ended_by: str  # "exit", "timeout", "memory" or "cancelled"
     duration: float
 
 
@@ -96,8 +97,12 @@ def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_limit_mb: float,
-              env: dict[str, str] | None = None) -> ChildOutcome:
-    """Run ``python -m module SPEC`` with ``spec['events_fd']`` filled in; wait within limits."""
+              env: dict[str, str] | None = None, cancelled: Callable[[], bool] | None = None) -> ChildOutcome:
+    """Run ``python -m module SPEC`` with ``spec['events_fd']`` filled in; wait within limits.
+
+    ``cancelled`` is asked while waiting: when it says yes (a newer save in the TUI), the
+    child and everything it started are ended at once.
+    """
     events_r, events_w = os.pipe()
     output_r, output_w = os.pipe()
     spec = {**spec, "events_fd": events_w}
@@ -120,6 +125,9 @@ def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_l
             break
         if _family_rss(proc.pid, family) > limit_bytes:
             ended_by = "memory"
+            break
+        if cancelled is not None and cancelled():
+            ended_by = "cancelled"
             break
         time.sleep(POLL_SECONDS)
     duration = time.monotonic() - start
