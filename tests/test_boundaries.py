@@ -12,10 +12,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_cli_never_imports_torch():
-    code = "import sys, torch_dojo.cli; print('torch' in sys.modules)"
+def imported_by(module: str) -> set[str]:
+    """The top-level packages that importing ``module`` loads, in a fresh interpreter."""
+    code = f"import sys, {module}; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    return set(done.stdout.split())
+
+
+def test_the_cli_imports_neither_torch_nor_textual():
+    assert {"torch", "textual"} & imported_by("torch_dojo.cli") == set()
+
+
+def test_the_tui_never_imports_torch():
+    loaded = imported_by("torch_dojo.tui.app")
+    assert "textual" in loaded  # the import really happened
+    assert "torch" not in loaded
 
 
 def test_import_contracts_hold():

@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
 # Commands ---------------------------------------------------------------------------------
 
 def start(args: argparse.Namespace) -> int:
-    """No command: find or create the workspace, then say what to do next."""
+    """No command: find or create the workspace, then open the workbook (on a terminal) or
+    say what to do next (without one: a pipe, CI, an editor's task runner)."""
     pack = _pack(args)
     found = _find_workspace(args)
     created = found is None
@@ -58,6 +59,10 @@ def start(args: argparse.Namespace) -> int:
         found = workspace.create(place or Path.cwd() / workspace.FOLDER, pack)
     else:
         workspace.add_missing_starters(found, pack)
+    if _interactive():
+        from torch_dojo import tui  # Textual only where it is used: the CLI stays quick
+
+        return tui.run(pack, found, first_run=created)
     state = _load_progress(found)
     upcoming = next((e for e in pack.exercises if state.of(e.slug).status != "passed"), None)
     style = render.stdout_style()
@@ -261,6 +266,10 @@ def _next_step(pack: Pack, exercise: Exercise, verdict: Verdict, found: Workspac
                 + following)
     return (f"Edit {found.file_for(exercise)} and run `torch-dojo check {exercise.id}` again; "
             f"`torch-dojo hint {exercise.id}` gives one hint at a time.")
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _print_json(data: dict) -> None:

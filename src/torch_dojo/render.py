@@ -12,7 +12,7 @@ from typing import TextIO
 
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.report import Status, Verdict, case_of, grouped
 from torch_dojo.runner.environment import Environment
 from torch_dojo.verify import ExerciseVerification
 
@@ -54,12 +54,12 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "") -> str:
     if v.message:
         lines += ["", *_indent(v.message, 2)]
     shown = 0
-    for name, cases in _grouped(v.checks):
+    for name, cases in grouped(v.checks):
         failing = [c for c in cases if c.status not in (Status.PASSED, Status.SKIPPED)]
         first = failing[0] if failing else cases[0]
         line = f"  {style.mark(first.status)} {name}"
         if len(cases) > 1:
-            line += (f"  (fails for {', '.join(_case(c.name) for c in failing)})" if failing
+            line += (f"  (fails for {', '.join(case_of(c.name) for c in failing)})" if failing
                      else f"  ({len(cases)} cases)")
         lines.append(line)
         if first.status is Status.SKIPPED and first.message:
@@ -146,18 +146,6 @@ def source(text: str, style: Style) -> str:
     from pygments.lexers import PythonLexer
 
     return highlight(text, PythonLexer(), TerminalFormatter())
-
-
-def _grouped(checks: tuple[CheckResult, ...]) -> list[tuple[str, list[CheckResult]]]:
-    """The cases of a parametrized check ("name [case]") together under one name."""
-    groups: dict[str, list[CheckResult]] = {}
-    for check in checks:
-        groups.setdefault(check.name.split(" [", 1)[0], []).append(check)
-    return list(groups.items())
-
-
-def _case(name: str) -> str:
-    return name.split(" [", 1)[1].rstrip("]") if " [" in name else name
 
 
 def _indent(text: str, spaces: int) -> list[str]:

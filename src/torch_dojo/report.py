@@ -111,3 +111,16 @@ def overall_status(checks: list[CheckResult]) -> Status:
         if any(c.status is status for c in ran):
             return Status.FAILED if status is Status.ERROR else status
     return Status.PASSED
+
+
+def grouped(checks: tuple[CheckResult, ...]) -> list[tuple[str, list[CheckResult]]]:
+    """The cases of a parametrized check ("name [case]") together under one name."""
+    groups: dict[str, list[CheckResult]] = {}
+    for check in checks:
+        groups.setdefault(check.name.split(" [", 1)[0], []).append(check)
+    return list(groups.items())
+
+
+def case_of(name: str) -> str:
+    """The case of a parametrized check's name: "adds [ints]" -> "ints"."""
+    return name.split(" [", 1)[1].rstrip("]") if " [" in name else name

@@ -1,0 +1,18 @@
+"""The Textual workbook. ``run()`` is what `torch-dojo` (no command) starts on a terminal.
+
+Nothing here imports torch: the environment comes from the runner's probe process.
+"""
+
+from __future__ import annotations
+
+from torch_dojo.pack import Pack
+from torch_dojo.workspace import Workspace
+
+
+def run(pack: Pack, found: Workspace, *, first_run: bool = False) -> int:
+    from torch_dojo.tui.app import DojoApp
+    from torch_dojo.tui.workbook import Workbook
+
+    app = DojoApp(Workbook.open(pack, found), first_run=first_run)
+    app.run()
+    return app.return_code or 0

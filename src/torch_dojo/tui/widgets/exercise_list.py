@@ -1,0 +1,69 @@
+"""The exercise list, grouped by chapter, each with its status; the pack's progress below."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, OptionList, ProgressBar
+from textual.widgets.option_list import Option
+
+from torch_dojo.pack import Exercise
+from torch_dojo.tui.messages import ExerciseChosen
+from torch_dojo.tui.workbook import Workbook
+
+# status -> (mark, style); the styles are theme-aware names from the stylesheet's palette
+MARKS = {
+    "passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("✗", "red"), "timeout": ("⏱", "red"),
+    "memory": ("M", "red"), "skipped": ("–", "yellow"), "not tried": ("·", "dim"), "running": ("⟳", "cyan"),
+}
+
+
+def entry(exercise: Exercise, status: str, missing: str) -> Text:
+    mark, style = MARKS.get(status, ("?", ""))
+    text = Text.assemble((mark, style), " ", (exercise.id, "bold"), " ", exercise.title)
+    if missing:
+        text.append(f"\n     {missing}", style="dim yellow")
+    return text
+
+
+class ExerciseList(Vertical):
+    """Posts ``ExerciseChosen`` when the learner moves to an exercise."""
+
+    _by_slug: dict[str, Exercise] = {}
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="exercises")
+        yield ProgressBar(id="pack-progress", show_eta=False)
+        yield Label("", id="pack-progress-label")
+
+    def show(self, workbook: Workbook, current: Exercise, *, running: str = "",
+             pending_only: bool = False) -> None:
+        """Draw every exercise (or only those not passed) with ``current`` highlighted."""
+        self._by_slug = {e.slug: e for e in workbook.pack.exercises}
+        options: list[Option] = []
+        chapter = None
+        for exercise in workbook.pack.exercises:
+            status = "running" if exercise.slug == running else workbook.status(exercise)
+            if pending_only and status == "passed" and exercise != current:
+                continue
+            if exercise.chapter != chapter:
+                chapter = exercise.chapter
+                options.append(Option(Text(chapter, style="bold"), disabled=True))
+            options.append(Option(entry(exercise, status, workbook.missing(exercise)), id=exercise.slug))
+        listing = self.query_one(OptionList)
+        with listing.prevent(OptionList.OptionHighlighted):
+            listing.set_options(options)
+            listing.highlighted = listing.get_option_index(current.slug)
+        total, done = len(workbook.pack.exercises), workbook.passed_count()
+        self.query_one(ProgressBar).update(total=total, progress=done)
+        filtered = "  (showing what is left: f shows all)" if pending_only else ""
+        self.query_one("#pack-progress-label", Label).update(f"{done} of {total} passed{filtered}")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id in self._by_slug:
+            self.post_message(ExerciseChosen(self._by_slug[event.option.id]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # Enter on an exercise: already chosen by highlighting it

@@ -1,0 +1,71 @@
+"""The real workbook in a real terminal (tmux), read from the screen as a learner sees it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    def __init__(self, cwd: Path, *command: str):
+        self.socket = f"dojo-{uuid.uuid4().hex[:8]}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TORCH_DOJO_", "PYTEST", "CI"))}
+        self._tmux("new-session", "-d", "-x", "80", "-y", "24", "-c", str(cwd),
+                   " ".join([*command, "; echo EXITED $?; sleep 30"]), env=env)
+
+    def _tmux(self, *args: str, env: dict | None = None) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                              env=env, check=True, timeout=30).stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p")
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", *keys)
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in (screen := self.screen()):
+            assert time.monotonic() < deadline, f"{text!r} never showed; the screen:\n{screen}"
+            time.sleep(0.2)
+        return screen
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    opened: list[Terminal] = []
+
+    def open_(*command: str) -> Terminal:
+        opened.append(Terminal(tmp_path, *command))
+        return opened[-1]
+
+    yield open_
+    for t in opened:
+        t.close()
+
+
+def test_a_learner_opens_the_workbook_saves_a_file_and_quits(terminal, tmp_path):
+    term = terminal(sys.executable, "-m", "torch_dojo", "--pack", str(MINI))
+    term.wait_for("Continue (Enter)")
+    term.keys("Enter")
+    screen = term.wait_for("01 · Add two numbers")
+    assert "0 of 2 passed" in screen and "Welcome" not in screen
+    (tmp_path / "torch-dojo" / "01_add.py").write_text("def add(a, b):\n    return a + b\n")
+    screen = term.wait_for("PASSED")
+    assert "1 of 2 passed" in screen
+    term.keys("q")
+    term.wait_for("EXITED 0")
