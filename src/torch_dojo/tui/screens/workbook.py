@@ -8,6 +8,7 @@ the file as it is now.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual import work
@@ -102,14 +103,20 @@ class WorkbookScreen(Screen):
     def on_mount(self) -> None:
         self.app.sub_title = "looking for torch…"
         self.show_exercise(self.current)
-        self.watcher.start()
-        self.find_environment()
+        self.call_after_refresh(self.after_first_paint)
         if self.workbook.warning:
             self.notify(self.workbook.warning, severity="warning", timeout=15)
         if self.first_run:
             self.app.push_screen(MessageScreen(texts.welcome(self.workbook)))
         elif self.workbook.status(self.current) != "not tried":
             self.start_check(self.current, "where you left off")
+
+    def after_first_paint(self) -> None:
+        """Start what competes for the two cores only once the learner sees the workbook."""
+        self.watcher.start()
+        # A plain daemon thread, not a worker: quitting must not wait for torch to import.
+        threading.Thread(target=lambda: self.post_message(EnvironmentFound(self._probe())),
+                         name="torch-dojo-probe", daemon=True).start()
 
     def on_unmount(self) -> None:
         self.watcher.stop()
@@ -204,10 +211,6 @@ class WorkbookScreen(Screen):
                     timeout=10)
 
     # The environment --------------------------------------------------------------------------
-
-    @work(thread=True, exit_on_error=False)
-    def find_environment(self) -> None:
-        self.post_message(EnvironmentFound(self._probe()))
 
     def on_environment_found(self, message: EnvironmentFound) -> None:
         env = message.environment
