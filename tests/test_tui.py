@@ -254,10 +254,12 @@ async def test_it_fits_80_by_24_and_follows_a_resize(make_app):
             region = app.screen.query_one(selector).region
             assert region.width > 0 and region.height > 0, selector
             assert region.right <= 80 and region.bottom <= 24, selector
+        narrow = app.screen.query_one("#sidebar").region.width
         await pilot.resize_terminal(140, 45)
         await pilot.pause()
         assert app.screen.query_one("#tabs").region.right <= 140
         assert app.screen.query_one("#tabs").region.width > 80
+        assert app.screen.query_one("#sidebar").region.width > narrow  # the list gets its room back
 
 
 async def test_the_first_start_explains_the_dojo(make_app, found):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,6 +40,7 @@ from torch_dojo.tui.widgets.verdict import VerdictView
 from torch_dojo.tui.workbook import Workbook
 
 TABS = ("task", "verdict", "file", "output", "chart")
+NARROW = 90  # columns
 
 
 def signature(path: Path) -> tuple[int, int] | None:
@@ -117,6 +118,10 @@ class WorkbookScreen(Screen):
         # A plain daemon thread, not a worker: quitting must not wait for torch to import.
         threading.Thread(target=lambda: self.post_message(EnvironmentFound(self._probe())),
                          name="torch-dojo-probe", daemon=True).start()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A narrow terminal gives the list less room and the exercise more.
+        self.query_one(ExerciseList).set_class(event.size.width < NARROW, "-narrow")
 
     def on_unmount(self) -> None:
         self.watcher.stop()
