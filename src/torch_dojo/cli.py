@@ -57,7 +57,9 @@ def start(args: argparse.Namespace) -> int:
         place = args.workspace or (Path(os.environ[workspace.ENV_VAR]) if os.environ.get(workspace.ENV_VAR) else None)
         found = workspace.create(place or Path.cwd() / workspace.FOLDER, pack)
     else:
-        workspace.add_missing_starters(found, pack)
+        moved = workspace.add_missing_starters(found, pack).moved
+        if moved:
+            print("Renamed your files to the pack's new numbering: " + ", ".join(f"{m.old.name} -> {m.new.name}" for m in moved))
     state = _load_progress(found)
     upcoming = next((e for e in pack.exercises if state.of(e.slug).status != "passed"), None)
     style = render.stdout_style()
