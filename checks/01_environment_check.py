@@ -6,7 +6,6 @@ import importlib.machinery
 import itertools
 import platform
 import sys
-import types
 
 import pytest
 import torch
