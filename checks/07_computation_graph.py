@@ -116,8 +116,8 @@ def _graphs():
     return [
         ("a = sigmoid(x1 * w1 + b), the book's model", a),
         ("the book's loss, F.binary_cross_entropy(a, y)", F.binary_cross_entropy(a, y)),
-        ("two Linear layers with a ReLU between them", layer2(torch.relu(layer1(torch.randn(5, 3))))),
         ("(v * 3).sum() + (v ** 2).mean(), a graph with two branches", (v * 3).sum() + (v ** 2).mean()),
+        ("two Linear layers with a ReLU between them", layer2(torch.relu(layer1(torch.randn(5, 3))))),
     ]
 
 

@@ -29,9 +29,16 @@ def test_window_dataset_items(learner, reference):
     for n, length, stride in WINDOWS:
         mine = _dataset(learner, n, length, stride)
         theirs = reference.WindowDataset(_tokens(n), length, stride)
-        for i in range(min(len(mine), len(theirs))):
+        for i in range(max(len(mine), len(theirs))):
             what = f"WindowDataset(tokens of {n}, length={length}, stride={stride})[{i}]"
+            if i >= len(mine):
+                break  # the length check says how many are missing
             item = mine[i]
+            if i >= len(theirs):
+                fail(f"{what} exists, but the tokens hold only {len(theirs)} windows with a full target "
+                     f"of {length} tokens: there is no window {i}",
+                     hint="Only windows whose target fits: starts in range(0, len(tokens) - length, stride). "
+                          "One too many windows leaves the last target a token short.")
             if not isinstance(item, (tuple, list)) or len(item) != 2:
                 fail(f"{what} is {describe(item)}, expected the pair (input, target)")
             x, y = item
