@@ -3,7 +3,7 @@
 Layout::
 
     torch-dojo/                  the workspace (its parent is where `torch-dojo` first ran)
-      01_tensor_dtypes.py …      the learner's copies of the starters: theirs to edit
+      01_environment_check.py …  the learner's copies of the starters: theirs to edit
       .dojo/workspace.toml       marks the folder as a workspace, names the pack
       .dojo/progress.json        progress (see progress.py)
       .dojo/backups/             what the learner had before each reset
