@@ -7,6 +7,8 @@ from pathlib import Path
 
 from conftest import MINI
 
+from torch_dojo.pack import load_builtin_pack
+
 SOLVED = "def add(a, b):\n    return a + b\n"
 
 
@@ -23,6 +25,15 @@ def test_first_run_creates_the_workspace_and_says_what_to_do(dojo, tmp_path):
     assert (tmp_path / "torch-dojo" / "01_add.py").is_file()
     again = mini(dojo)()
     assert "Your workspace is" in again.stdout
+
+
+def test_start_says_which_files_moved_when_the_pack_renumbered(dojo, tmp_path):
+    mini(dojo)()
+    (tmp_path / "torch-dojo" / "01_add.py").rename(tmp_path / "torch-dojo" / "05_add.py")  # an older numbering
+    run = mini(dojo)()
+    assert run.returncode == 0, run.stderr
+    assert "05_add.py -> 01_add.py" in run.stdout
+    assert not (tmp_path / "torch-dojo" / "05_add.py").exists()
 
 
 def test_check_exit_codes_follow_the_verdict(dojo, tmp_path):
@@ -161,14 +172,14 @@ def test_doctor_reports_torch_and_cuda(dojo):
 
 
 def test_the_builtin_reference_passes_through_the_cli(dojo):
-    root = Path(__file__).resolve().parents[1]
-    run = dojo("check", "01", "--file", str(root / "solutions" / "01_tensor_dtypes.py"))
+    exercise = load_builtin_pack().find("tensor_dtypes")
+    run = dojo("check", "tensor_dtypes", "--file", str(exercise.solution))
     assert run.returncode == 0, run.stdout
 
 
 def test_the_ddp_starter_fails_with_a_hint_through_the_cli(dojo):
-    root = Path(__file__).resolve().parents[1]
-    run = dojo("check", "07", "--file", str(root / "exercises" / "07_ddp_script.py"), "--json")
+    exercise = load_builtin_pack().find("ddp_script")
+    run = dojo("check", exercise.id, "--file", str(exercise.starter), "--json")
     doc = json.loads(run.stdout)
     assert run.returncode == 1
     assert doc["status"] != "passed" and doc["hint"]

@@ -44,4 +44,4 @@ def test_wheel_installs_into_a_fresh_venv_and_lists_the_builtin_pack(tmp_path):
     doc = json.loads(run.stdout)
     assert len(doc["exercises"]) >= 7
     assert Path(doc["pack"]["root"]).is_relative_to(site), doc["pack"]["root"]
-    assert (Path(doc["pack"]["root"]) / "checks" / "07_ddp_script.py").is_file()
+    assert (Path(doc["pack"]["root"]) / "checks" / "18_ddp_script.py").is_file()

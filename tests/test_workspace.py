@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+
 from torch_dojo import workspace
+from torch_dojo.pack import load_pack
 
 
 def test_create_copies_starters_but_never_checks_or_solutions(tmp_path, mini_pack):
@@ -59,3 +62,62 @@ def test_reset_of_a_deleted_file_brings_it_back(tmp_path, mini_pack):
     (found.root / "01_add.py").unlink()
     assert workspace.reset(found, mini_pack.find("add")) is None
     assert (found.root / "01_add.py").is_file()
+
+
+def _renumbered(mini_pack, tmp_path):
+    """The mini pack as a later version ships it: `add` moved from 01 to 03, a new 01 before it."""
+    root = tmp_path / "pack-v2"
+    shutil.copytree(mini_pack.root, root)
+    for folder in ("exercises", "checks", "solutions"):
+        (root / folder / "01_add.py").rename(root / folder / "03_add.py")
+        (root / folder / "01_sub.py").write_text("def sub(a, b):\n    raise NotImplementedError\n")
+    manifest = (root / "pack.toml").read_text()
+    manifest = manifest.replace('id = "01"\nslug = "add"', 'id = "03"\nslug = "add"')
+    manifest = manifest.replace('file = "01_add.py"', 'file = "03_add.py"')
+    manifest += ('\n[[exercise]]\nid = "01"\nslug = "sub"\ntitle = "Subtract"\nchapter = "Basics"\n'
+                 'file = "01_sub.py"\ntask = "Write `sub(a, b)`."\nhints = ["a nudge", "`return a - b`"]\n')
+    (root / "pack.toml").write_text(manifest)
+    return load_pack(root)
+
+
+def test_a_renumbered_exercise_keeps_the_learners_file_under_its_new_name(tmp_path, mini_pack):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    (found.root / "01_add.py").write_text("my add")
+    changes = workspace.add_missing_starters(found, _renumbered(mini_pack, tmp_path))
+    assert changes.moved == [workspace.Moved(found.root / "01_add.py", found.root / "03_add.py")]
+    assert (found.root / "03_add.py").read_text() == "my add"
+    assert not (found.root / "01_add.py").exists()
+    assert changes.added == [found.root / "01_sub.py"]  # the new exercise gets its starter
+    assert (found.root / "02_greet.py").is_file()
+
+
+def test_nothing_moves_when_the_new_name_is_already_there(tmp_path, mini_pack):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    (found.root / "01_add.py").write_text("old attempt")
+    (found.root / "03_add.py").write_text("newer attempt")
+    changes = workspace.add_missing_starters(found, _renumbered(mini_pack, tmp_path))
+    assert changes.moved == []
+    assert (found.root / "03_add.py").read_text() == "newer attempt"
+    assert (found.root / "01_add.py").read_text() == "old attempt"
+
+
+def test_another_exercises_current_file_is_never_taken(tmp_path, mini_pack):
+    """`01_sub.py` is the new exercise 01's own file: it must not be mistaken for an old `sub`."""
+    pack = _renumbered(mini_pack, tmp_path)
+    found = workspace.create(tmp_path / "torch-dojo", pack)
+    (found.root / "01_sub.py").write_text("my sub")
+    (found.root / "03_add.py").unlink()
+    (found.root / "9_my_add.py").write_text("not an exercise file")  # `my_add` is no slug: left alone
+    changes = workspace.add_missing_starters(found, pack)
+    assert changes.moved == [] and changes.added == [found.root / "03_add.py"]
+    assert (found.root / "01_sub.py").read_text() == "my sub"
+    assert (found.root / "9_my_add.py").read_text() == "not an exercise file"
+
+
+def test_two_old_files_for_one_slug_are_left_for_the_learner(tmp_path, mini_pack):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    (found.root / "01_add.py").write_text("one")
+    (found.root / "07_add.py").write_text("two")
+    changes = workspace.add_missing_starters(found, _renumbered(mini_pack, tmp_path))
+    assert changes.moved == []
+    assert (found.root / "01_add.py").read_text() == "one" and (found.root / "07_add.py").read_text() == "two"

@@ -58,7 +58,9 @@ def start(args: argparse.Namespace) -> int:
         place = args.workspace or (Path(os.environ[workspace.ENV_VAR]) if os.environ.get(workspace.ENV_VAR) else None)
         found = workspace.create(place or Path.cwd() / workspace.FOLDER, pack)
     else:
-        workspace.add_missing_starters(found, pack)
+        moved = workspace.add_missing_starters(found, pack).moved
+        if moved:  # printed before the workbook opens, so it stays in the terminal after it
+            print("Renamed your files to the pack's new numbering: " + ", ".join(f"{m.old.name} -> {m.new.name}" for m in moved))
     if _interactive():
         from torch_dojo import tui  # Textual only where it is used: the CLI stays quick
 

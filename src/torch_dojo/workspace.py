@@ -3,7 +3,7 @@
 Layout::
 
     torch-dojo/                  the workspace (its parent is where `torch-dojo` first ran)
-      01_tensor_dtypes.py …      the learner's copies of the starters: theirs to edit
+      01_environment_check.py …  the learner's copies of the starters: theirs to edit
       .dojo/workspace.toml       marks the folder as a workspace, names the pack
       .dojo/progress.json        progress (see progress.py)
       .dojo/backups/             what the learner had before each reset
@@ -14,9 +14,10 @@ Checks and solutions are never copied here.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -99,15 +100,48 @@ def pack_name(workspace: Workspace) -> str:
         return ""
 
 
-def add_missing_starters(workspace: Workspace, pack: Pack) -> list[Path]:
-    """Copy the starters the learner does not have yet (new exercises); never overwrite."""
-    added = []
+@dataclass(frozen=True)
+class Moved:
+    """A learner's file renamed because the pack renumbered its exercise."""
+    old: Path
+    new: Path
+
+
+@dataclass
+class StarterChanges:
+    added: list[Path] = field(default_factory=list)
+    moved: list[Moved] = field(default_factory=list)
+
+
+def add_missing_starters(workspace: Workspace, pack: Pack) -> StarterChanges:
+    """Bring the workspace up to the pack: never overwrite, never lose a learner's work.
+
+    When an exercise's file name changed (a new id in front of the same slug), the
+    learner's file under the old name is moved to the new one; only exercises the learner
+    never had get a fresh starter.
+    """
+    changes = StarterChanges()
+    current = {exercise.file for exercise in pack.exercises}
     for exercise in pack.exercises:
         target = workspace.file_for(exercise)
-        if not target.exists():
+        if target.exists():
+            continue
+        earlier = _earlier_file(workspace, exercise, current)
+        if earlier is not None:
+            os.replace(earlier, target)
+            changes.moved.append(Moved(earlier, target))
+        else:
             shutil.copyfile(exercise.starter, target)
-            added.append(target)
-    return added
+            changes.added.append(target)
+    return changes
+
+
+def _earlier_file(workspace: Workspace, exercise: Exercise, current: set[str]) -> Path | None:
+    """The learner's file for this slug under an older id (``01_tensor_dtypes.py``), if exactly one."""
+    pattern = re.compile(rf"[A-Za-z0-9]+_{re.escape(exercise.slug)}\.py")
+    found = [p for p in workspace.root.glob(f"*_{exercise.slug}.py")
+             if pattern.fullmatch(p.name) and p.name not in current and p.is_file()]
+    return found[0] if len(found) == 1 else None  # two candidates: leave them for the learner
 
 
 def reset(workspace: Workspace, exercise: Exercise) -> Path | None:

@@ -1,0 +1,158 @@
+"""Hidden checks: 01 environment_check."""
+
+import contextlib
+import importlib.abc
+import importlib.machinery
+import itertools
+import platform
+import sys
+
+import pytest
+import torch
+
+from torch_dojo.testing import describe, fail, hint
+
+FLAGS = list(itertools.product([False, True], repeat=2))
+
+
+class _FakeTorchvision(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves `import torchvision`: a module with a version, or one that fails to load."""
+
+    def __init__(self, version=None, error=None):
+        self.version, self.error = version, error
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "torchvision":
+            return importlib.machinery.ModuleSpec(name, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        if self.error is not None:
+            raise self.error
+        module.__version__ = self.version
+
+
+@contextlib.contextmanager
+def _torchvision_as(version=None, error=None):
+    """While active, `import torchvision` gives the fake (the real one is put back after)."""
+    saved = {k: v for k, v in sys.modules.items() if k == "torchvision" or k.startswith("torchvision.")}
+    for name in saved:
+        del sys.modules[name]
+    finder = _FakeTorchvision(version, error)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        sys.modules.pop("torchvision", None)
+        sys.modules.update(saved)
+
+
+def _versions(learner):
+    got = learner.versions()
+    if not isinstance(got, dict):
+        fail(f"versions() returned {describe(got)}, expected a dict with the keys "
+             "'python', 'torch' and 'torchvision'",
+             hint='Return a dict: {"python": ..., "torch": ..., "torchvision": ...}.')
+    missing = {"python", "torch", "torchvision"} - set(got)
+    if missing:
+        fail(f"versions() has no key {sorted(missing)}; it has {sorted(got)}")
+    return got
+
+
+@hint("platform.python_version() and torch.__version__ say what runs now.")
+def test_versions_of_python_and_torch(learner, monkeypatch):
+    """versions() reports the Python and torch that are running"""
+    got = _versions(learner)
+    if got["python"] != platform.python_version():
+        fail(f"versions()['python'] is {got['python']!r}, but this is Python {platform.python_version()}",
+             hint="platform.python_version() gives '3.11.9'; sys.version holds more than the number.")
+    if got["torch"] != torch.__version__:
+        fail(f"versions()['torch'] is {got['torch']!r}, but torch.__version__ is {torch.__version__!r}")
+    monkeypatch.setattr(torch, "__version__", "9.8.7")
+    again = _versions(learner)
+    if again["torch"] != "9.8.7":
+        fail(f"with torch.__version__ changed to '9.8.7', versions()['torch'] still says {again['torch']!r}: "
+             "the version is typed in (or read once, when the file loaded)",
+             hint="Read torch.__version__ inside versions(), each time it is called.")
+
+
+@pytest.mark.parametrize("error", [ModuleNotFoundError("No module named 'torchvision'"),
+                                   RuntimeError("operator torchvision::nms does not exist"),
+                                   OSError("libtorchvision.so: undefined symbol")],
+                         ids=["not installed", "built for another torch", "broken library"])
+@hint("Wrap `import torchvision` in try/except Exception: a torchvision built for another torch "
+      "raises RuntimeError or OSError, not ImportError.")
+def test_versions_survives_a_torchvision_that_does_not_load(learner, error):
+    """versions() gives None for a torchvision that does not load"""
+    with _torchvision_as(error=error):
+        try:
+            got = _versions(learner)
+        except type(error) as exc:  # the learner's code let it through
+            if isinstance(exc, NotImplementedError):  # a RuntimeError too: "not written yet"
+                raise
+            fail(f"versions() crashed where importing torchvision raises {type(exc).__name__}: {exc}")
+    if got["torchvision"] is not None:
+        fail(f"where importing torchvision raises {type(error).__name__}, versions()['torchvision'] is "
+             f"{got['torchvision']!r}, expected None")
+
+
+@hint("Import torchvision inside versions() and return torchvision.__version__.")
+def test_versions_reads_the_torchvision_that_loads(learner, reference):
+    """versions() gives the version of a torchvision that loads"""
+    real = reference.versions()["torchvision"]
+    with _torchvision_as(version="0.99.1"):
+        got = _versions(learner)["torchvision"]
+    if got == "0.99.1" or (real is not None and got == real):
+        return
+    fail(f"where `import torchvision` gives version 0.99.1, versions()['torchvision'] is {got!r}",
+         hint="Do not type the version: import torchvision inside versions(), in a try block, "
+              "and return torchvision.__version__.")
+
+
+@pytest.mark.parametrize("cuda, mps", FLAGS, ids=[f"cuda={c} mps={m}" for c, m in FLAGS])
+@hint("CUDA first, then MPS, then the CPU: `if cuda_available: return \"cuda\"` and so on.")
+def test_choose_device_prefers_cuda_then_mps_then_cpu(learner, reference, cuda, mps):
+    """choose_device picks CUDA, then MPS, then the CPU"""
+    got = learner.choose_device(cuda, mps)
+    want = reference.choose_device(cuda, mps)
+    if isinstance(got, torch.device):
+        fail(f"choose_device({cuda}, {mps}) returned {got!r}, a torch.device; expected the string {want!r}",
+             hint="choose_device returns the name; best_device turns it into torch.device(name).")
+    if got == want:
+        return
+    advice = ""
+    if got in ("gpu", "GPU", "cuda:0"):
+        advice = " PyTorch calls an NVIDIA GPU 'cuda' (device index aside)."
+    elif cuda and mps and got == "mps":
+        advice = " With both available, CUDA comes first."
+    elif not cuda and not mps and got != "cpu":
+        advice = " With neither available, fall back to 'cpu'."
+    fail(f"choose_device(cuda_available={cuda}, mps_available={mps}) returned {got!r}, expected {want!r}.{advice}")
+
+
+@pytest.mark.parametrize("cuda, mps", FLAGS, ids=[f"cuda={c} mps={m}" for c, m in FLAGS])
+@hint("Call the functions: torch.cuda.is_available() and torch.backends.mps.is_available(). "
+      "Without the parentheses `torch.cuda.is_available` is a function, and a function is always true.")
+def test_best_device_asks_torch_each_time(learner, reference, monkeypatch, cuda, mps):
+    """best_device asks PyTorch what is available and falls back to the CPU"""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    got = learner.best_device()
+    want = torch.device(reference.choose_device(cuda, mps))
+    situation = f"where CUDA is {'' if cuda else 'not '}available and MPS is {'' if mps else 'not '}available"
+    if isinstance(got, str):
+        fail(f"best_device() returned the string {got!r}, expected a torch.device",
+             hint="Return torch.device(choose_device(...)).")
+    if not isinstance(got, torch.device):
+        fail(f"best_device() returned {describe(got)}, expected a torch.device")
+    if got.type == want.type:
+        return
+    if got.type == "cuda" and not cuda:
+        fail(f"{situation}, best_device() gave {got}: CUDA was chosen although it is not available",
+             hint="`if torch.cuda.is_available:` (no parentheses) tests the function itself, which is "
+                  "always true: call it, torch.cuda.is_available().")
+    fail(f"{situation}, best_device() gave {got}, expected {want}")

@@ -1,0 +1,211 @@
+"""Hidden checks: 16 device_training.
+
+Without a GPU a forgotten .to(device) changes nothing on the CPU, so the checks watch
+the tensors instead: every batch the loader hands out must be moved to the device
+before it is computed with, and the model must be moved too. On a CUDA machine the
+loop also runs for real on the GPU.
+"""
+
+import copy
+import math
+
+import pytest
+import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils.data import DataLoader, TensorDataset
+
+from torch_dojo.testing import describe, fail, hint, hint_on, requires
+
+MIXED = r"Expected all tensors to be on the same device|is not on the expected device"
+MIXED_HINT = ("Move every batch where the model is: features, labels = features.to(device), "
+              "labels.to(device), at the top of the batch loop.")
+# Uses of a tensor that read no values: these are fine before moving it.
+METADATA = {"to", "cuda", "cpu", "__len__", "size", "dim", "numel", "__get__", "__format__", "__repr__",
+            "__hash__", "__bool__"}
+
+
+class _DeviceWatch(TorchFunctionMode):
+    """Notes, for the tensors a loader gave out, whether they were moved before being used."""
+
+    def __init__(self, device):
+        super().__init__()
+        self.device = torch.device(device)
+        self.given = {}  # id -> (tensor, "the labels of batch 3")
+        self.moved = set()  # ids of tensors returned by a move to the device
+        self.unmoved_uses = []  # (operation, what)
+
+    def hand_out(self, tensor, what):
+        self.given[id(tensor)] = (tensor, what)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", "")
+        result = func(*args, **kwargs)
+        first = args[0] if args else None
+        if name in ("to", "cuda", "cpu") and isinstance(first, torch.Tensor) and id(first) in self.given:
+            target = {"cuda": torch.device("cuda"), "cpu": torch.device("cpu")}.get(name)
+            if name == "to":
+                target = torch._C._nn._parse_to(*args[1:], **kwargs)[0]
+            if target is not None and target.type == self.device.type and isinstance(result, torch.Tensor):
+                if result is first:  # already there: a new tensor object, so that using it can be told apart
+                    result = result.view_as(result)
+                self.moved.add(id(result))
+                self.given.setdefault(id(result), (result, "moved"))
+            return result
+        if name not in METADATA:
+            for value in list(args) + list(kwargs.values()):
+                if isinstance(value, torch.Tensor) and id(value) in self.given:
+                    tensor, what = self.given[id(value)]
+                    if what != "moved":
+                        self.unmoved_uses.append((name, what))
+        return result
+
+
+class _Watched:
+    """A loader that tells the watch about every tensor it hands out."""
+
+    def __init__(self, loader, watch):
+        self.loader, self.watch, self.batch = loader, watch, 0
+
+    def __len__(self):
+        return len(self.loader)
+
+    def __iter__(self):
+        for features, labels in self.loader:
+            self.watch.hand_out(features, f"the features of batch {self.batch}")
+            self.watch.hand_out(labels, f"the labels of batch {self.batch}")
+            self.batch += 1
+            yield features, labels
+
+
+class _Net(torch.nn.Module):
+    """Listing A.4, noting every device it is moved to."""
+
+    def __init__(self, num_inputs=2, num_outputs=2):
+        super().__init__()
+        self.layers = torch.nn.Sequential(torch.nn.Linear(num_inputs, 30), torch.nn.ReLU(),
+                                          torch.nn.Linear(30, 20), torch.nn.ReLU(),
+                                          torch.nn.Linear(20, num_outputs))
+        self.moves = []
+
+    def to(self, *args, **kwargs):
+        self.moves.append(torch._C._nn._parse_to(*args, **kwargs)[0])
+        return super().to(*args, **kwargs)
+
+    def cuda(self, device=None):
+        self.moves.append(torch.device("cuda"))
+        return super().cuda(device)
+
+    def cpu(self):
+        self.moves.append(torch.device("cpu"))
+        return super().cpu()
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+def _data(seed, n=10, num_inputs=2, num_classes=2):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, num_inputs, generator=g) * 2, torch.randint(0, num_classes, (n,), generator=g)
+
+
+def _loader(seed, batch_size=4, **kwargs):
+    X, y = _data(seed, **kwargs)
+    return DataLoader(TensorDataset(X, y), batch_size=batch_size)
+
+
+def _net(seed, **kwargs):
+    torch.manual_seed(seed)
+    return _Net(**kwargs)
+
+
+def _check_watch(watch, model, call):
+    if not any(d is not None and d.type == watch.device.type for d in model.moves):
+        fail(f"{call} never moved the model to the device: on a GPU machine its parameters would stay "
+             "on the CPU while the batches go to the GPU",
+             hint="model.to(device) (or model = model.to(device)) once, before the loop.")
+    if watch.unmoved_uses:
+        operation, what = watch.unmoved_uses[0]
+        fail(f"{call} used {what} in `{operation}` straight from the loader, not moved to the "
+             "device: on a GPU machine that is the mixed-device error",
+             hint=MIXED_HINT if "features" in what else
+             "The labels meet the logits in the loss and in the comparison: move them too, "
+             "labels = labels.to(device). A bare labels.to(device) returns the moved tensor and "
+             "leaves `labels` where it was.")
+
+
+def _losses(got, call, batches):
+    if not isinstance(got, (list, tuple)) or len(got) != batches:
+        fail(f"{call} returned {describe(got)}, expected a list of {batches} losses, one per batch")
+    if not all(isinstance(v, float) for v in got):
+        fail(f"{call} returned {describe(got[0])} as a loss, expected Python floats",
+             hint="losses.append(loss.item()): .item() also brings the number back from the GPU.")
+    return list(got)
+
+
+def _close(a, b, tol=1e-4):
+    return len(a) == len(b) and all(math.isclose(x, y, rel_tol=tol, abs_tol=tol) for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("device", ["cpu", torch.device("cpu")], ids=["'cpu'", "torch.device('cpu')"])
+@hint("model.to(device) once; in the batch loop features, labels = features.to(device), labels.to(device); "
+      "then logits, loss, zero_grad, backward, step, and losses.append(loss.item()).")
+def test_train_on_moves_model_and_batches(learner, reference, device):
+    """train_on moves the model and every batch to the device, and trains as the book does"""
+    watch = _DeviceWatch(device)
+    model = _net(1)
+    start = copy.deepcopy(model)
+    loader = _loader(1)
+    call = f"train_on(model, loader, {device!r}, num_epochs=2, lr=0.1)"
+    with hint_on(MIXED, MIXED_HINT), watch:
+        got = learner.train_on(model, _Watched(loader, watch), device, num_epochs=2, lr=0.1)
+    got = _losses(got, call, 2 * len(loader))
+    _check_watch(watch, model, call)
+    want = reference.train_on(start, loader, device, num_epochs=2, lr=0.1)
+    if not _close(got, want):
+        fail(f"{call} gave the losses {[round(v, 4) for v in got[:4]]} ..., expected "
+             f"{[round(v, 4) for v in want[:4]]} ...",
+             hint="SGD(model.parameters(), lr=lr), F.cross_entropy(logits, labels), and zero_grad, "
+                  "backward, step for every batch, as in exercise 13.")
+
+
+@hint("model.to(device) and model.eval(); under torch.no_grad() move each batch, compare "
+      "logits.argmax(dim=1) with the moved labels, and divide the correct count by the number of examples.")
+def test_accuracy_on_counts_on_the_device(learner, reference):
+    """accuracy_on computes on the device, in eval mode, over examples"""
+    watch = _DeviceWatch("cpu")
+    model = _net(2)
+    loader = _loader(2, batch_size=3)
+    call = "accuracy_on(model, loader, 'cpu')"
+    with hint_on(MIXED, MIXED_HINT), watch:
+        got = learner.accuracy_on(model, _Watched(loader, watch), "cpu")
+    if isinstance(got, torch.Tensor) or isinstance(got, bool) or not isinstance(got, float):
+        fail(f"{call} returned {describe(got)}, expected a Python float",
+             hint="Count with .sum().item() and divide Python numbers.")
+    _check_watch(watch, model, call)
+    want = reference.accuracy_on(copy.deepcopy(model), loader, "cpu")
+    if not math.isclose(got, want):
+        fail(f"{call} is {got}, expected {want} (correct examples / all examples)")
+    if model.training:
+        fail(f"{call} left the model in training mode", hint="model.eval() before evaluating.")
+
+
+@requires("cuda")
+@hint("Everything on the GPU: model.to(device), and each batch's features and labels.")
+def test_train_and_accuracy_on_the_gpu(learner, reference):
+    """train_on and accuracy_on run on CUDA"""
+    model = _net(3)
+    start = copy.deepcopy(model)
+    loader = _loader(3)
+    with hint_on(MIXED, MIXED_HINT):
+        got = _losses(learner.train_on(model, loader, "cuda", num_epochs=2, lr=0.1),
+                      "train_on(model, loader, 'cuda')", 2 * len(loader))
+        if next(model.parameters()).device.type != "cuda":
+            fail("after train_on(..., 'cuda') the model's parameters are not on the GPU")
+        want = reference.train_on(start, loader, "cuda", num_epochs=2, lr=0.1)
+        if not _close(got, want, tol=1e-3):
+            fail(f"train_on on cuda gave {[round(v, 4) for v in got[:4]]} ..., expected "
+                 f"{[round(v, 4) for v in want[:4]]} ...")
+        accuracy = learner.accuracy_on(model, loader, torch.device("cuda"))
+    if not math.isclose(accuracy, reference.accuracy_on(model, loader, "cuda")):
+        fail(f"accuracy_on on cuda is {accuracy}, expected {reference.accuracy_on(model, loader, 'cuda')}")

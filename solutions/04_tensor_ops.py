@@ -1,0 +1,24 @@
+"""Reference solution: 04 tensor_ops (book A.2.3)."""
+
+import torch
+
+
+def matmul(a, b):
+    return a @ b
+
+
+def linear_layer(x, W, b):
+    return x @ W.T + b
+
+
+def center_columns(x):
+    return x - x.mean(dim=0)
+
+
+def row_normalize(x):
+    return x / x.sum(dim=1, keepdim=True)
+
+
+def pairwise_sq_distances(a, b):
+    diff = a[:, None, :] - b[None, :, :]
+    return (diff ** 2).sum(dim=-1)

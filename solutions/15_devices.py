@@ -1,0 +1,21 @@
+"""Reference solution: 15 devices (book A.9.1)."""
+
+import torch
+
+
+def model_device(model):
+    return next(model.parameters()).device
+
+
+def to_device(batch, device):
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device)
+    if isinstance(batch, dict):
+        return {key: to_device(value, device) for key, value in batch.items()}
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(to_device(item, device) for item in batch)
+    return batch
+
+
+def run_model(model, x):
+    return model(x.to(model_device(model)))

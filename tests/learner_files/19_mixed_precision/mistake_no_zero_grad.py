@@ -1,0 +1,25 @@
+"""Wrong on purpose: train_step_amp never zeroes the gradients.
+
+Must fail: "train_step_amp trains one step in bfloat16".
+Says: "zero_grad".
+"""
+import torch
+import torch.nn.functional as F
+
+
+def autocast_forward(model, x, device_type="cpu", dtype=torch.bfloat16):
+    with torch.autocast(device_type=device_type, dtype=dtype):
+        return model(x)
+
+
+def train_step_amp(model, optimizer, x, y, scaler=None, device_type="cpu", dtype=torch.bfloat16):
+    with torch.autocast(device_type=device_type, dtype=dtype):
+        loss = F.cross_entropy(model(x), y)
+    if scaler is None:
+        loss.backward()
+        optimizer.step()
+    else:
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+    return loss.item()

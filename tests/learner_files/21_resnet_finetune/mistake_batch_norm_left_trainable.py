@@ -1,0 +1,38 @@
+"""Wrong on purpose: freeze_backbone freezes the convolution weights only, and the batch norm
+parameters go on training.
+
+Must fail: "freeze_backbone freezes every parameter but the head's".
+Says: "batch norm".
+Caught only with: torchvision.
+"""
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def build_model(num_classes):
+    from torchvision.models import resnet18
+
+    model = resnet18(weights=None)
+    model.fc = nn.Linear(model.fc.in_features, num_classes)
+    return model
+
+
+def freeze_backbone(model):
+    for module in model.modules():
+        if isinstance(module, nn.Conv2d):
+            module.weight.requires_grad = False
+    return model
+
+
+def count_trainable(model):
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def fine_tune_step(model, optimizer, images, labels):
+    model.train()
+    optimizer.zero_grad()
+    loss = F.cross_entropy(model(images), labels)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
