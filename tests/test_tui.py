@@ -265,8 +265,7 @@ async def test_it_fits_80_by_24_and_follows_a_resize(make_app):
 async def test_the_first_start_explains_the_dojo(make_app, found):
     app = make_app(first_run=True)
     async with app.run_test() as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, MessageScreen)
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen) and app.screen.query(Markdown))
         assert str(found.root) in app.screen.query_one(Markdown).source
         await pilot.press("enter")
         assert isinstance(app.screen, WorkbookScreen)
@@ -278,7 +277,7 @@ async def test_passing_the_last_exercise_opens_the_finish(make_app, found):
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen) and app.screen.query(Markdown))
         assert "Every exercise passed" in app.screen.query_one(Markdown).source
 
 
