@@ -1,5 +1,7 @@
 """Hidden checks: 11 dataset_dataloader."""
 
+import multiprocessing
+
 import pytest
 import torch
 from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampler, TensorDataset
@@ -172,7 +174,15 @@ def test_make_loader_with_workers_gives_the_same_batches(learner, reference):
         ds = None
     ds = ds if isinstance(ds, Dataset) else reference.WindowDataset(_tokens(15), 4, 2)
     want = [(x.clone(), y.clone()) for x, y in DataLoader(reference.WindowDataset(_tokens(15), 4, 2), batch_size=3)]
-    got = list(_loader(learner, ds, 3, False, num_workers=2))
+    loader = _loader(learner, ds, 3, False, num_workers=2)
+    if loader.num_workers != 2:
+        fail(f"make_loader(..., num_workers=2) has num_workers={loader.num_workers}",
+             hint="Pass num_workers=num_workers to the DataLoader.")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("worker processes are tried only where they can be forked (not on Windows)")
+    # Spawned workers (the macOS default) would re-import the file by a name only the checks know.
+    loader.multiprocessing_context = "fork"
+    got = list(loader)
     if len(got) != len(want):
         fail(f"with num_workers=2 the loader gave {len(got)} batches, expected {len(want)}")
     for i, ((x, y), (wx, wy)) in enumerate(zip(got, want)):
