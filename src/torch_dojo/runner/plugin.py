@@ -73,8 +73,13 @@ class Learner:
 
 
 class DojoPlugin:
-    def __init__(self, learner: ModuleType, learner_path: Path, reference_path: Path,
-                 requires: list[str], emit: Emit):
+    def __init__(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
+                 requires: list[str], emit: Emit | None):
+        """All None: a plugin that waits for its check (``bind``), for the warm worker."""
+        self.bind(learner, learner_path, reference_path, requires, emit)
+
+    def bind(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
+             requires: list[str], emit: Emit | None) -> None:
         self._learner = learner
         self._learner_path = learner_path
         self._reference_path = reference_path
@@ -115,6 +120,10 @@ class DojoPlugin:
                        message="The hidden checks of this exercise could not be loaded; this is a "
                                f"fault in the pack, not in your file:\n{report.longreprtext[-2000:]}",
                        hint="Tell whoever made the pack; `torch-dojo pack verify` shows it too.")
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        # KeyboardInterrupt and pytest.exit() end the whole run, not one check.
+        self._emit("interrupted", error=explain(excinfo.value, self._learner_path))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self._emit("collected", names=[check_name(item) for item in session.items])
