@@ -74,15 +74,16 @@ def prepare(folder: str) -> Prepared | None:
 
 
 class Emitter:
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, key: str = ""):
         os.set_inheritable(fd, False)  # processes the learner starts cannot write here
         self._stream = os.fdopen(fd, "w", encoding="utf-8", buffering=1)
+        self._token = key  # the parent reads only events that carry it
 
     def __call__(self, event: str, **fields: object) -> None:
         try:
-            line = json.dumps({"event": event, **fields})
+            line = json.dumps({"event": event, **fields, "token": self._token})
         except (TypeError, ValueError):
-            line = json.dumps({"event": event, **{k: repr(v) for k, v in fields.items()}})
+            line = json.dumps({"event": event, **{k: repr(v) for k, v in fields.items()}, "token": self._token})
         self._stream.write(line + "\n")
         self._stream.flush()
 
@@ -94,7 +95,7 @@ def run(spec: dict, guard=None, prepared: Prepared | None = None) -> int:
     code ran; the cold path takes its own here. ``prepared``: the warm worker's pytest
     configuration, else pytest is configured here, by ``pytest.main``.
     """
-    emit = Emitter(spec["events_fd"])
+    emit = Emitter(spec["events_fd"], spec.get("key", ""))
     learner_path = Path(spec["learner"])
     sys.path.insert(0, str(learner_path.parent))  # the learner may import a helper beside it
 

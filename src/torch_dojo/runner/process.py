@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import secrets
 import signal
 import threading
 import time
@@ -72,8 +73,10 @@ class _Tail:
 
 
 class _Events:
-    def __init__(self, fd: int):
-        self._fd = fd
+    """The child's events: JSON lines that carry this run's key (others are not the child's)."""
+
+    def __init__(self, fd: int, key: str):
+        self._fd, self._key = fd, key
         self.events: list[dict] = []
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -85,7 +88,7 @@ class _Events:
                     event = json.loads(line)
                 except ValueError:
                     continue
-                if isinstance(event, dict):
+                if isinstance(event, dict) and event.pop("token", None) == self._key:
                     self.events.append(event)
 
 
@@ -118,13 +121,14 @@ def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_l
         supervisor = Supervisor(warm=False, env=child_environment(env))
     events_r, events_w = os.pipe()
     output_r, output_w = os.pipe()
+    key = secrets.token_hex(16)  # code that writes fake events to file descriptors it guesses lacks it
     try:
-        request = {"op": "run", "module": module, "spec": spec, "cwd": str(cwd)}
+        request = {"op": "run", "module": module, "spec": {**spec, "key": key}, "cwd": str(cwd)}
         supervisor.send(request, (events_w, output_w))
     finally:
         os.close(events_w)
         os.close(output_w)
-    events, tail = _Events(events_r), _Tail(output_r, OUTPUT_LIMIT)
+    events, tail = _Events(events_r, key), _Tail(output_r, OUTPUT_LIMIT)
     check = _Check(supervisor)
     ended_by, family, leftovers = "exit", {}, []
     limit_bytes = memory_limit_mb * 1024 * 1024

@@ -14,6 +14,7 @@ that replaces a function and puts it back before anyone looks is not caught here
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from types import ModuleType
@@ -32,6 +33,8 @@ class _Namespace:
     label: str  # "torch" or "torch.Tensor": how a learner would spell it
     owner: Any  # the module or class
     saved: dict[str, Any]
+    is_class: bool = False
+    size: int = 0  # of the class's dict: when it is the same, nothing was added
 
 
 class Guard:
@@ -62,14 +65,19 @@ class Guard:
         return cls(namespaces)
 
     def changes(self) -> list[str]:
-        """Every watched name that is now bound to something else, or gone."""
+        """Every watched name that is now bound to something else, or gone; and methods
+        added to a watched class (``Tensor.__eq__`` is inherited: setting it adds it)."""
         found = []
         missing = object()
         for space in self._namespaces:
             current = vars(space.owner)
             for key, value in space.saved.items():
-                if current.get(key, missing) is not value:
+                now = current.get(key, missing)
+                if now is not value and not _wraps(now, value, space.label):
                     found.append(f"{space.label}.{key}")
+            if space.is_class and len(current) != space.size:
+                found += [f"{space.label}.{key}" for key, value in current.items()
+                          if key not in space.saved and _method(value)]
         return sorted(set(found))
 
     def restore(self) -> None:
@@ -81,6 +89,23 @@ class Guard:
                         setattr(space.owner, key, value)
                     except (AttributeError, TypeError):
                         pass
+            if space.is_class and len(current) != space.size:
+                for key in [k for k, v in current.items() if k not in space.saved and _method(v)]:
+                    try:
+                        delattr(space.owner, key)
+                    except (AttributeError, TypeError):
+                        pass
+
+
+def _wraps(new: Any, old: Any, label: str) -> bool:
+    """A package's own wrapper around its own function (importing torch._dynamo wraps
+    torch.manual_seed): the wrapper says so (``__wrapped__``) and its code is the package's."""
+    if getattr(new, "__wrapped__", None) is not old:
+        return False
+    code = getattr(new, "__code__", None)
+    package = sys.modules.get(label.split(".")[0])
+    folder = os.path.dirname(getattr(package, "__file__", None) or "") + os.sep
+    return code is not None and folder != os.sep and code.co_filename.startswith(folder)
 
 
 def _defined_in(value: Any, module: str) -> bool:
@@ -91,5 +116,9 @@ def _defined_in(value: Any, module: str) -> bool:
 
 def _class(label: str, cls: type) -> _Namespace:
     # Methods and descriptors only: classes keep caches (__slotnames__, _abc_impl) in their dict.
-    saved = {k: v for k, v in vars(cls).items() if callable(v) or hasattr(type(v), "__get__")}
-    return _Namespace(label, cls, saved)
+    saved = {k: v for k, v in vars(cls).items() if _method(v)}
+    return _Namespace(label, cls, saved, is_class=True, size=len(vars(cls)))
+
+
+def _method(value: Any) -> bool:
+    return callable(value) or hasattr(type(value), "__get__")

@@ -236,6 +236,7 @@ def _become_check_process(channel: Channel, supervisor: int, cwd: str, output_fd
     os.close(devnull)
     os.dup2(output_fd, 1)
     os.dup2(output_fd, 2)
+    os.close(output_fd)
     os.chdir(cwd)
 
 
