@@ -9,6 +9,7 @@ learner's code prints goes to stdout, which the parent only ever shows, never pa
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import importlib
 import json
 import os
@@ -19,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 PYTEST_ARGS = [
     "-p", "no:cacheprovider",  # nothing written next to the checks
@@ -40,10 +43,29 @@ _MENTIONS_TORCH = re.compile(rb"\btorch\b(?![_-]dojo)")
 
 @dataclass
 class Prepared:
-    """pytest configured once, in the warm worker before it forks; used once per fork."""
+    """A pytest session made ready in the warm worker, before it forks; used once per fork."""
 
-    config: Any  # a pytest.Config whose arguments are parsed, its plugins registered
+    config: Any  # pytest.Config: arguments parsed, plugins registered, configured
+    session: Any  # pytest.Session, started: fixtures of every plugin known
     plugin: Any  # our DojoPlugin, waiting for its check (``bind``)
+
+
+class _CheckBytecode:
+    """While pytest collects (imports the checks), cache their bytecode in the worker's own
+    folder: the next fork finds the assertion rewriting done. Never the learner's files: a
+    file saved twice in one second must not run as its older self."""
+
+    def __init__(self, folder: str):
+        self._folder = folder
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection(self, session):
+        before = sys.pycache_prefix, sys.dont_write_bytecode
+        sys.pycache_prefix, sys.dont_write_bytecode = self._folder, False
+        try:
+            return (yield)
+        finally:
+            sys.pycache_prefix, sys.dont_write_bytecode = before
 
 
 def pytest_args(checks: str, folder: str) -> list[str]:
@@ -53,24 +75,31 @@ def pytest_args(checks: str, folder: str) -> list[str]:
 
 
 def prepare(folder: str) -> Prepared | None:
-    """Configure pytest ahead (about 20 ms of every check), for ``run`` in forked checks.
+    """Do ahead what ``pytest.main`` does before it collects (half of a check's time when
+    torch is imported already): parse, register, configure, start the session.
 
-    Uses pytest's internal ``_prepareconfig``: None when this pytest has none that works,
-    and the checks then call ``pytest.main`` as the cold path does.
+    Uses pytest's internals (those of ``pytest.main`` and ``wrap_session``): None when this
+    pytest lacks them, and forked checks then call ``pytest.main`` as the cold path does.
     """
     from torch_dojo.runner.plugin import DojoPlugin
 
     try:
-        from _pytest.config import _prepareconfig
+        from _pytest.config import ExitCode, _prepareconfig
+        from _pytest.main import Failed, Session, _main
 
         Path(folder, "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         plugin = DojoPlugin(None, None, None, [], None)
-        config = _prepareconfig(pytest_args(str(Path(folder) / "placeholder.py"), folder), [plugin])
-        if not isinstance(getattr(config, "args", None), list) or not hasattr(config, "_ensure_unconfigure"):
+        cache = _CheckBytecode(str(Path(folder) / "bytecode"))
+        config = _prepareconfig(pytest_args(str(Path(folder) / "placeholder.py"), folder), [plugin, cache])
+        if not (isinstance(getattr(config, "args", None), list) and callable(_main) and Failed):
             return None
+        session = Session.from_config(config)
+        session.exitstatus = ExitCode.OK
+        config._do_configure()
+        config.hook.pytest_sessionstart(session=session)
     except Exception:
         return None
-    return Prepared(config, plugin)
+    return Prepared(config, session, plugin)
 
 
 class Emitter:
@@ -96,10 +125,9 @@ def run(spec: dict, guard=None, prepared: Prepared | None = None) -> int:
     configuration, else pytest is configured here, by ``pytest.main``.
     """
     emit = Emitter(spec["events_fd"], spec.get("key", ""))
+    faulthandler.enable(file=sys.stderr)  # a crash in C code shows where Python was
     learner_path = Path(spec["learner"])
     sys.path.insert(0, str(learner_path.parent))  # the learner may import a helper beside it
-
-    import pytest
 
     from torch_dojo.runner.explain import explain, known_hint
     from torch_dojo.runner.plugin import DojoPlugin, load_module
@@ -122,7 +150,7 @@ def run(spec: dict, guard=None, prepared: Prepared | None = None) -> int:
     bound = (learner, learner_path, Path(spec["reference"]), spec["requires"], emit)
     if prepared is not None:
         prepared.plugin.bind(*bound)
-        code = _main_prepared(prepared.config, spec["checks"], pytest.__version__)
+        code = _run_prepared(prepared, spec["checks"], pytest.__version__)
     else:
         Path(spec["workdir"], "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         code = pytest_main(pytest_args(spec["checks"], spec["workdir"]), plugins=[DojoPlugin(*bound)])
@@ -134,14 +162,37 @@ def run(spec: dict, guard=None, prepared: Prepared | None = None) -> int:
     return 0
 
 
-def _main_prepared(config, checks: str, version: str) -> int:
-    """What ``pytest.main`` does once its configuration is made."""
+def _run_prepared(prepared: Prepared, checks: str, version: str) -> int:
+    """The rest of ``pytest.main`` (``wrap_session``) once the session has started."""
+    import _pytest._code
+    from _pytest.config import ExitCode
+    from _pytest.main import Failed, _main
+    from _pytest.outcomes import Exit
+
+    config, session = prepared.config, prepared.session
     config.args = [checks]
     os.environ["PYTEST_VERSION"] = version
     try:
-        return config.hook.pytest_cmdline_main(config=config)
+        try:
+            session.exitstatus = _main(config, session) or 0
+        except Failed:
+            session.exitstatus = ExitCode.TESTS_FAILED
+        except (KeyboardInterrupt, Exit):
+            excinfo = _pytest._code.ExceptionInfo.from_current()
+            config.hook.pytest_keyboard_interrupt(excinfo=excinfo)
+            session.exitstatus = ExitCode.INTERRUPTED
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+            session.exitstatus = ExitCode.INTERNAL_ERROR
     finally:
+        try:
+            config.hook.pytest_sessionfinish(session=session, exitstatus=session.exitstatus)
+        except Exit:
+            pass
         config._ensure_unconfigure()
+    return int(session.exitstatus)
 
 
 def finish(code: int) -> None:
