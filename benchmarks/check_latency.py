@@ -1,12 +1,14 @@
 """Cold and warm check latency side by side, and `check --all` wall time.
 
-    python benchmarks/check_latency.py [--json] [--rounds 5] [--warm-per-round 4] [--no-check-all]
+    python benchmarks/check_latency.py [--json] [--rounds 5] [--warm-per-round 4] [--gap 0.1] [--no-check-all]
 
 For each of the built-in exercises 01-04, with the reference solution as the learner's
 file (every check runs): a cold check (`runner.check`: a fresh interpreter imports torch)
 and warm checks (`WarmRunner.check`: forked from a worker that imported torch once),
 interleaved round by round so that both see the same machine load. Latency is the wall
-time of the call, as a front end waits for it. Then `torch-dojo check --all` on a
+time of the call, as a front end waits for it. Warm checks are --gap seconds apart, as
+saves are (the worker forks the next check process while it waits: back to back, each
+check would also wait for that fork). Then `torch-dojo check --all` on a
 workspace holding the solutions, as a learner runs it (warm), and once more with
 TORCH_DOJO_WARM=0 (cold). Write the numbers, with the machine and the date, in
 benchmarks/README.md.
@@ -48,7 +50,7 @@ def timed(call) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def latencies(rounds: int, warm_per_round: int) -> tuple[dict, float]:
+def latencies(rounds: int, warm_per_round: int, gap: float) -> tuple[dict, float]:
     pack = load_builtin_pack()
     exercises = [pack.find(key) for key in EXERCISES]
     cold: dict[str, list[float]] = {e.id: [] for e in exercises}
@@ -64,6 +66,7 @@ def latencies(rounds: int, warm_per_round: int) -> tuple[dict, float]:
                 _expect_pass(verdict, exercise.id, "cold")
                 cold[exercise.id].append(seconds)
                 for _ in range(warm_per_round):
+                    time.sleep(gap)
                     seconds, verdict = timed(lambda: runner_.check(exercise, exercise.solution))
                     _expect_pass(verdict, exercise.id, "warm")
                     if not runner_.last_was_warm:
@@ -101,12 +104,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--rounds", type=int, default=5, help="cold checks per exercise (default 5)")
     parser.add_argument("--warm-per-round", type=int, default=4, help="warm checks per exercise and round (default 4)")
+    parser.add_argument("--gap", type=float, default=0.1, help="seconds between warm checks (default 0.1)")
     parser.add_argument("--no-check-all", action="store_true", help="skip the `check --all` timings")
     args = parser.parse_args()
 
     import torch
 
-    samples, boot = latencies(args.rounds, args.warm_per_round)
+    samples, boot = latencies(args.rounds, args.warm_per_round, args.gap)
     all_cold = [s for values in samples["cold"].values() for s in values]
     all_warm = [s for values in samples["warm"].values() for s in values]
     result = {
@@ -114,7 +118,7 @@ def main() -> None:
         "python": platform.python_version(), "torch": torch.__version__,
         "date": time.strftime("%Y-%m-%d"),
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "exercises": list(EXERCISES),
+        "exercises": list(EXERCISES), "gap_s": args.gap,
         "warm_median_s": summary(all_warm)["median_s"], "warm_p90_s": summary(all_warm)["p90_s"],
         "cold_median_s": summary(all_cold)["median_s"], "cold_p90_s": summary(all_cold)["p90_s"],
         "cold_over_warm": round(statistics.median(all_cold) / statistics.median(all_warm), 1),

@@ -7,9 +7,11 @@
 A cold check starts a fresh interpreter, which spends seconds importing torch before the
 first check runs. The warm worker (``runner.worker --warm``) has imported torch, pytest
 and the runner already, imports only: no torch op has run in it, so forking it is safe.
-Each check is a process forked from it, with exactly the cold check process's isolation
-(its own session, stdin closed, the output and event pipes, a fresh working directory)
-and the same limits, watched by the same code (``runner.process``).
+Each check is a process forked from it (ahead of time, while the worker waits: a standby),
+with exactly the cold check process's isolation (its own session, stdin closed, the
+output and event pipes, a fresh working directory; ``runner.isolation``) and the same
+limits, watched by the same code (``runner.process``). What the worker does at boot, and
+why each step is safe to fork after: ``runner.warmup``.
 
 A check goes cold (a fresh interpreter, as ``runner.check``; ``cold_reason`` says why) when
 
@@ -19,8 +21,10 @@ A check goes cold (a fresh interpreter, as ``runner.check``; ``cold_reason`` say
   processes, belong in a fresh process (and cost seconds anyway);
 - on a machine where CUDA may exist (an NVIDIA, ROCm or WSL GPU device node is present),
   the checks, the reference or the learner's file mention "cuda" anywhere: such a check
-  may touch CUDA. The worker itself never initialises CUDA, so a forked check that
-  touches it in spite of the rule still works; the rule keeps CUDA work where it belongs;
+  may touch CUDA (learners' files often do: ``"cuda" if torch.cuda.is_available()``).
+  The worker itself never initialises CUDA, so a forked check that touches it in spite
+  of the rule should still work (PyTorch refuses CUDA after a fork only when the parent
+  had initialised it; not tried on a GPU yet); the rule keeps CUDA work in fresh processes;
 - the worker is not ready within ``ready_timeout`` (about what a cold run takes here: both
   are mostly the import of torch), or it died: it is restarted for the next check, up to
   ``MAX_FAILED_BOOTS`` times in a row without ever becoming ready.
@@ -73,13 +77,23 @@ class WarmRunner:
             self._current()
 
     def ready(self, timeout: float | None = None) -> bool:
-        """Wait (at most ``timeout``, default ``ready_timeout``) until the worker can take a check."""
+        """Wait (at most ``timeout``, default ``ready_timeout``) until the worker can take a
+        check; ``ready(0)`` only asks. Boots a worker when there is none."""
         worker = self._current()
-        return worker is not None and worker.wait_ready(self.ready_timeout if timeout is None else timeout)
+        if worker is None or worker.ready:
+            return worker is not None
+        timeout = self.ready_timeout if timeout is None else timeout
+        if not self._busy.acquire(timeout=timeout):  # a check that waits for the worker reads its news
+            return worker.ready
+        try:
+            return worker.wait_ready(timeout)
+        finally:
+            self._busy.release()
 
     def check(self, exercise: Exercise, file: Path, *, reference: Path | None = None,
               time_limit: float | None = None, cancelled: Callable[[], bool] | None = None) -> Verdict:
-        """As ``runner.check``: the verdict, or ``runner.Cancelled``."""
+        """As ``runner.check``: the verdict, or ``runner.Cancelled`` (also when ``close()``
+        ended the worker during the check)."""
         if self.cold_reason(exercise, file, reference) is None:
             with self._busy:
                 worker = self._ready_worker(cancelled)
@@ -87,6 +101,8 @@ class WarmRunner:
                     try:
                         verdict = runner.check(exercise, file, reference=reference, time_limit=time_limit,
                                                cancelled=cancelled, supervisor=worker)
+                        if self._closed:  # close() ended the worker under this check: no verdict
+                            raise runner.Cancelled("the warm runner was closed during the check")
                         self.last_was_warm = True
                         return verdict
                     except runner.WorkerLost:
