@@ -130,7 +130,7 @@ def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_l
         os.close(output_w)
     events, tail = _Events(events_r, key), _Tail(output_r, OUTPUT_LIMIT)
     check = _Check(supervisor)
-    ended_by, family, leftovers = "exit", {}, []
+    ended_by, family, leftovers, ended = "exit", {}, [], False
     limit_bytes = memory_limit_mb * 1024 * 1024
     try:
         while check.running():
@@ -148,7 +148,10 @@ def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_l
         if ended_by == "exit" and check.started:
             leftovers = _still_running(supervisor.pid, family)
         _end_all(check, supervisor, family)
+        ended = True
     finally:
+        if not ended:  # interrupted here (Ctrl-C): the check still ends, with all it started
+            _end_all(check, supervisor, family)
         if own or not supervisor.alive():
             supervisor.close()
     events.thread.join(timeout=2)
