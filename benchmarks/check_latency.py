@@ -17,6 +17,7 @@ benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -29,10 +30,18 @@ import time
 from pathlib import Path
 
 from torch_dojo import runner
-from torch_dojo.pack import load_builtin_pack
+from torch_dojo.pack import load_builtin_pack, load_pack
 from torch_dojo.runner.warm import WarmRunner
 
 EXERCISES = ("01", "02", "03", "04")
+# The floor: one check that does nearly nothing, so what is left is the runner's own cost.
+FLOOR = {
+    "pack.toml": '[pack]\nname = "floor"\ntitle = "Floor"\n\n[[exercise]]\nid = "01"\nslug = "one"\n'
+                 'title = "One"\nchapter = "-"\nfile = "one.py"\ntask = "-"\nhints = ["-", "-"]\n',
+    "exercises/one.py": "def one():\n    raise NotImplementedError\n",
+    "solutions/one.py": "def one():\n    return 1\n",
+    "checks/one.py": "def test_one(learner):\n    assert learner.one() == 1\n",
+}
 
 
 def p90(values: list[float]) -> float:
@@ -50,9 +59,16 @@ def timed(call) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def latencies(rounds: int, warm_per_round: int, gap: float) -> tuple[dict, float]:
+def floor_exercise(folder: Path):
+    for name, text in FLOOR.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return dataclasses.replace(load_pack(folder).find("one"), id="floor")
+
+
+def latencies(rounds: int, warm_per_round: int, gap: float, floor) -> tuple[dict, float]:
     pack = load_builtin_pack()
-    exercises = [pack.find(key) for key in EXERCISES]
+    exercises = [pack.find(key) for key in EXERCISES] + [floor]
     cold: dict[str, list[float]] = {e.id: [] for e in exercises}
     warm: dict[str, list[float]] = {e.id: [] for e in exercises}
     runner_ = WarmRunner()
@@ -110,9 +126,10 @@ def main() -> None:
 
     import torch
 
-    samples, boot = latencies(args.rounds, args.warm_per_round, args.gap)
-    all_cold = [s for values in samples["cold"].values() for s in values]
-    all_warm = [s for values in samples["warm"].values() for s in values]
+    with tempfile.TemporaryDirectory() as tmp:
+        samples, boot = latencies(args.rounds, args.warm_per_round, args.gap, floor_exercise(Path(tmp)))
+    all_cold = [s for key in EXERCISES for s in samples["cold"][key]]
+    all_warm = [s for key in EXERCISES for s in samples["warm"][key]]
     result = {
         "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.platform()}",
         "python": platform.python_version(), "torch": torch.__version__,
@@ -125,6 +142,7 @@ def main() -> None:
         "worker_boot_s": round(boot, 2),
         "per_exercise": {key: {"warm": summary(samples["warm"][key]), "cold": summary(samples["cold"][key])}
                          for key in EXERCISES},
+        "floor": {"warm": summary(samples["warm"]["floor"]), "cold": summary(samples["cold"]["floor"])},
     }
     if not args.no_check_all:
         result["check_all_warm"] = check_all_wall(warm=True)
@@ -141,6 +159,9 @@ def main() -> None:
         w, c = result["per_exercise"][key]["warm"], result["per_exercise"][key]["cold"]
         print(f"{key:<10} {w['median_s'] * 1000:8.0f} ms {w['p90_s'] * 1000:6.0f} ms "
               f"{c['median_s']:9.2f} s {c['p90_s']:7.2f} s")
+    w, c = result["floor"]["warm"], result["floor"]["cold"]
+    print(f"{'floor':<10} {w['median_s'] * 1000:8.0f} ms {w['p90_s'] * 1000:6.0f} ms "
+          f"{c['median_s']:9.2f} s {c['p90_s']:7.2f} s   (one check that does nearly nothing)")
     print(f"01-04      {result['warm_median_s'] * 1000:8.0f} ms {result['warm_p90_s'] * 1000:6.0f} ms "
           f"{result['cold_median_s']:9.2f} s {result['cold_p90_s']:7.2f} s   cold/warm {result['cold_over_warm']}x")
     if not args.no_check_all:
