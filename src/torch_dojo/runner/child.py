@@ -34,6 +34,7 @@ PYTEST_ARGS = [
     "-p", "no:junitxml", "-p", "no:doctest", "-p", "no:pastebin", "-p", "no:stepwise",
     "-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:legacypath", "-p", "no:debugging",
     "-p", "no:subtests",
+    "-p", "no:faulthandler",  # run() enables it itself, on the output pipe
     "-s",  # the learner's prints go straight to our bounded stdout pipe
     "--import-mode=importlib",
 ]
@@ -75,8 +76,8 @@ def pytest_args(checks: str, folder: str) -> list[str]:
 
 
 def prepare(folder: str) -> Prepared | None:
-    """Do ahead what ``pytest.main`` does before it collects (half of a check's time when
-    torch is imported already): parse, register, configure, start the session.
+    """Do ahead what ``pytest.main`` does before it collects (some 30 ms of each check here):
+    parse, register plugins, configure, start the session.
 
     Uses pytest's internals (those of ``pytest.main`` and ``wrap_session``): None when this
     pytest lacks them, and forked checks then call ``pytest.main`` as the cold path does.
