@@ -128,14 +128,17 @@ def check(args: argparse.Namespace) -> int:
 
 
 def _check_all(pack: Pack, found: Workspace, args: argparse.Namespace) -> int:
+    from torch_dojo.runner.warm import WarmRunner  # one torch import for all, not one each
+
     style = render.stdout_style()
     verdicts: list[Verdict] = []
-    for exercise in pack.exercises:
-        verdict = runner.check(exercise, found.file_for(exercise), time_limit=args.timeout)
-        _remember(found, exercise, verdict)
-        verdicts.append(verdict)
-        if not args.json:
-            print(render.verdict(verdict, style) + "\n", flush=True)
+    with WarmRunner() as warm:
+        for exercise in pack.exercises:
+            verdict = warm.check(exercise, found.file_for(exercise), time_limit=args.timeout)
+            _remember(found, exercise, verdict)
+            verdicts.append(verdict)
+            if not args.json:
+                print(render.verdict(verdict, style) + "\n", flush=True)
     passed = sum(v.passed for v in verdicts)
     if args.json:
         _print_json({"schema": ALL_SCHEMA, "verdict_schema": SCHEMA,

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
 
 from torch_dojo import runner
 from torch_dojo.pack import Exercise, Pack
 from torch_dojo.report import Status, Verdict
+from torch_dojo.runner.warm import WarmRunner
 
 
 @dataclass
@@ -33,9 +36,9 @@ class ExerciseVerification:
                 "starter": self.starter.status.value, "solution": self.solution.status.value}
 
 
-def verify_exercise(exercise: Exercise) -> ExerciseVerification:
-    starter = runner.check(exercise, exercise.starter)
-    solution = runner.check(exercise, exercise.solution)
+def verify_exercise(exercise: Exercise, check: Callable[..., Verdict] = runner.check) -> ExerciseVerification:
+    starter = check(exercise, exercise.starter)
+    solution = check(exercise, exercise.solution)
     found = ExerciseVerification(exercise, starter, solution)
     if starter.passed:
         found.problems.append(f"the starter exercises/{exercise.file} already passes its checks")
@@ -56,8 +59,10 @@ def verify_exercise(exercise: Exercise) -> ExerciseVerification:
 
 
 def verify_pack(pack: Pack, jobs: int = 2) -> list[ExerciseVerification]:
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(verify_exercise, pack.exercises))
+    # The warm runner takes one check at a time, in milliseconds; checks that need a fresh
+    # process (torchrun, CUDA) run cold, ``jobs`` at a time beside it.
+    with WarmRunner() as warm, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(partial(verify_exercise, check=warm.check), pack.exercises))
 
 
 def _first_line(text: str) -> str:

@@ -1,7 +1,8 @@
 """The runner: the only code that runs learner code, and what it concludes.
 
 ``check(exercise, file)`` runs the exercise's hidden checks against ``file`` in a child
-process under the exercise's limits and returns a ``Verdict``.
+process under the exercise's limits and returns a ``Verdict``. ``runner.warm.WarmRunner``
+does the same from a worker that imported torch once: the same verdicts, in milliseconds.
 """
 
 from __future__ import annotations
@@ -15,17 +16,25 @@ from typing import Callable
 from torch_dojo.pack import Exercise
 from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_status
 from torch_dojo.runner.process import ChildOutcome, run_child
+from torch_dojo.runner.supervisor import Supervisor
 
 
 class Cancelled(Exception):
     """The check was called off before it ended (``cancelled()`` said so); no verdict."""
 
 
+class WorkerLost(Exception):
+    """The warm worker was gone before the check process started: nothing ran, try cold."""
+
+
 def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
-          time_limit: float | None = None, cancelled: Callable[[], bool] | None = None) -> Verdict:
+          time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
+          supervisor: Supervisor | None = None) -> Verdict:
     """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``.
 
-    Raises ``Cancelled`` when ``cancelled()`` turned true while the checks ran.
+    Raises ``Cancelled`` when ``cancelled()`` turned true while the checks ran. With a warm
+    ``supervisor`` (``runner.warm``), the check process is forked from it; ``WorkerLost``
+    when it could not start one there.
     """
     file = Path(file).resolve()
     limit = time_limit or exercise.time_limit
@@ -43,12 +52,25 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
     }
     try:
         outcome = run_child("torch_dojo.runner.child", spec, cwd=workdir, time_limit=limit,
-                            memory_limit_mb=exercise.memory_limit_mb, cancelled=cancelled)
+                            memory_limit_mb=exercise.memory_limit_mb, cancelled=cancelled,
+                            supervisor=supervisor)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if outcome.ended_by == "cancelled":
         raise Cancelled(f"the check of {exercise.label} was called off")
-    return conclude(exercise, file, outcome, limit)
+    if supervisor is not None and not outcome.started:
+        raise WorkerLost(f"the warm worker could not start the check of {exercise.label}")
+    verdict = conclude(exercise, file, outcome, limit)
+    if not file.is_file():
+        return _verdict(exercise, file, Status.ERROR,
+                        f"Your file {file.name} is gone: something your code ran deleted it while "
+                        "the checks ran, so this run does not count.",
+                        checks=list(verdict.checks),
+                        hint=f"Your editor may still have the text; else `torch-dojo reset {exercise.id}` "
+                             "puts a fresh starter there.",
+                        output=verdict.output, output_truncated=verdict.output_truncated,
+                        duration=verdict.duration, data=verdict.data)
+    return verdict
 
 
 def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: float) -> Verdict:
@@ -58,6 +80,9 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
     running = ""  # the check started last, when it has not finished
     fatal: dict | None = None
     data: dict = {}
+    replaced: dict[str, str] = {}  # name -> when ("import" or "checks")
+    interrupted = ""
+    threads: list[str] = []
     for event in outcome.events:
         kind = event.get("event")
         if kind == "collected":
@@ -74,6 +99,13 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
             data[str(event.get("key"))] = event.get("value")
         elif kind == "fatal" and fatal is None:
             fatal = event
+        elif kind == "tampered":
+            for name in event.get("names", []):
+                replaced.setdefault(str(name), str(event.get("when", "")))
+        elif kind == "interrupted":
+            interrupted = interrupted or str(event.get("error", ""))
+        elif kind == "lingering":
+            threads += [str(t) for t in event.get("threads", [])]
     done = any(e.get("event") == "done" for e in outcome.events)
     extra = dict(output=outcome.output, output_truncated=outcome.output_truncated,
                  duration=outcome.duration, data=data)
@@ -93,14 +125,41 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
         checks = _with_unfinished(names, results, running, Status.MEMORY, why)
         return _verdict(exercise, file, Status.MEMORY, why, checks=checks, hint=first_hint(checks), **extra)
     if not done:
-        why = (f"The check process ended early{during} ({_how_it_ended(outcome.returncode)}). Your code "
-               "ended Python itself: os._exit(), a crash inside a C extension, or a signal. A function "
-               "should return its result and let the checks go on.")
+        how = ("the process that supervised it was killed: does your code end other processes?"
+               if outcome.supervisor_lost else _how_it_ended(outcome.returncode))
+        why = (f"The check process ended early{during} ({how}). Your code ended Python itself: "
+               "os._exit(), a crash inside a C extension, or a signal. A function should return its "
+               "result and let the checks go on.")
+        checks = _with_unfinished(names, results, running, Status.ERROR, why)
+        return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
+    if replaced:
+        when = ("while Python loaded your file" if "import" in replaced.values()
+                else "while the checks ran")
+        shown = ", ".join(f"`{n}`" for n in sorted(replaced)[:4]) + (" and more" if len(replaced) > 4 else "")
+        why = (f"Your code replaced {shown} {when}. The checks judge with these, so a file that "
+               "changes them cannot pass.")
+        return _verdict(exercise, file, Status.ERROR, why, checks=results,
+                        hint="Compute the answer itself; leave torch, pytest and torch-dojo as they are.",
+                        **extra)
+    if interrupted or len(results) < len(names):
+        cause = interrupted.splitlines()[0] if interrupted else "something that ends the whole run"
+        why = (f"The checks stopped{during}: your code raised {cause}, which ends the whole run "
+               "instead of one check, so the rest never ran. Let your functions return; do not "
+               "raise KeyboardInterrupt or call pytest.exit().")
         checks = _with_unfinished(names, results, running, Status.ERROR, why)
         return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
     if not results:
         return _verdict(exercise, file, Status.ERROR,
                         "The pack has no checks for this exercise, so there is nothing to pass.", **extra)
+    if threads or outcome.leftovers:
+        left = ([f"{len(threads)} thread(s) ({', '.join(threads[:3])})"] if threads else []) + \
+               ([f"{len(outcome.leftovers)} process(es) ({', '.join(outcome.leftovers[:3])})"]
+                if outcome.leftovers else [])
+        why = (f"Your code left {' and '.join(left)} running after the checks ended; they were "
+               "stopped. Code that is checked must finish its work before it returns.")
+        return _verdict(exercise, file, Status.ERROR, why, checks=results,
+                        hint="Wait for what you start: thread.join(), process.wait(), or "
+                             "`with subprocess.Popen(...) as p:`.", **extra)
     status = overall_status(results)
     message = ""
     if status is Status.SKIPPED:

@@ -8,7 +8,9 @@ skips checks whose requirement this machine lacks, and turns each pytest report 
 from __future__ import annotations
 
 import importlib.util
+import io
 import sys
+import tokenize
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
@@ -24,18 +26,39 @@ Emit = Callable[..., None]
 
 
 def load_module(path: Path, name: str) -> ModuleType:
-    """Import a file as a module called ``name`` (not ``__main__``: scripts' guards hold)."""
+    """Import a file as a module called ``name`` (not ``__main__``: scripts' guards hold).
+
+    The source is decoded as strictly as ``python FILE`` does (importlib alone lets bytes
+    that are not UTF-8 pass in comments), and no bytecode is cached: a file saved twice in
+    one second must never run as its older self.
+    """
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        code = compile(_source(Path(path)), str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)
     except BaseException:
         sys.modules.pop(name, None)
         raise
     return module
+
+
+def _source(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line_number = data.count(b"\n", 0, err.start) + 1
+        line = data.split(b"\n")[line_number - 1].decode("utf-8", errors="replace")
+        raise SyntaxError(f"Non-UTF-8 code starting with '\\x{data[err.start]:02x}'; save the file as UTF-8",
+                          (str(path), line_number, None, line)) from None
+    except SyntaxError as err:  # an encoding declaration Python does not know
+        err.filename = str(path)
+        raise
 
 
 class MissingName(CheckFailure, AttributeError):
@@ -73,8 +96,13 @@ class Learner:
 
 
 class DojoPlugin:
-    def __init__(self, learner: ModuleType, learner_path: Path, reference_path: Path,
-                 requires: list[str], emit: Emit):
+    def __init__(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
+                 requires: list[str], emit: Emit | None):
+        """All None: a plugin that waits for its check (``bind``), for the warm worker."""
+        self.bind(learner, learner_path, reference_path, requires, emit)
+
+    def bind(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
+             requires: list[str], emit: Emit | None) -> None:
         self._learner = learner
         self._learner_path = learner_path
         self._reference_path = reference_path
@@ -115,6 +143,10 @@ class DojoPlugin:
                        message="The hidden checks of this exercise could not be loaded; this is a "
                                f"fault in the pack, not in your file:\n{report.longreprtext[-2000:]}",
                        hint="Tell whoever made the pack; `torch-dojo pack verify` shows it too.")
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        # KeyboardInterrupt and pytest.exit() end the whole run, not one check.
+        self._emit("interrupted", error=explain(excinfo.value, self._learner_path))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self._emit("collected", names=[check_name(item) for item in session.items])

@@ -1,9 +1,13 @@
-"""Start a child process under limits and collect what it said.
+"""Run a check process under limits and collect what it said.
 
-The only place that starts processes that run learner code. The child gets stdin closed,
-its own session (so the whole group can be ended), a pipe for events and a pipe for its
-output, of which only a bounded tail is kept. Every process the child started is ended
-when it is done, also those that left its process group.
+The only place that starts processes that run learner code. Each runs under a
+supervisor (``runner.worker``, driven through ``runner.supervisor``): a fresh one for a
+cold check, the warm worker for a warm one. Either way the check process gets stdin
+closed, its own session, a pipe for events and a pipe for its output, of which only a
+bounded tail is kept; and this module watches the time limit, the memory limit (the
+resident memory of every process under the supervisor) and cancelling, with the same
+code. Every process the check started is ended when it is done, also those that left
+its process group: the supervisor is their subreaper.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from __future__ import annotations
 import collections
 import json
 import os
+import secrets
 import signal
-import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import psutil
+
+from torch_dojo.runner.supervisor import Supervisor
 
 OUTPUT_LIMIT = 64 * 1024  # characters of output kept (the tail)
 POLL_SECONDS = 0.02
@@ -35,6 +40,9 @@ class ChildOutcome:
     returncode: int | None
     ended_by: str  # "exit", "timeout", "memory" or "cancelled"
     duration: float
+    started: bool = True  # False: the supervisor never started the check process
+    supervisor_lost: bool = False  # the supervisor died while the check ran (killed by it?)
+    leftovers: list[str] = field(default_factory=list)  # processes still running after it ended
 
 
 class _Tail:
@@ -65,8 +73,10 @@ class _Tail:
 
 
 class _Events:
-    def __init__(self, fd: int):
-        self._fd = fd
+    """The child's events: JSON lines that carry this run's key (others are not the child's)."""
+
+    def __init__(self, fd: int, key: str):
+        self._fd, self._key = fd, key
         self.events: list[dict] = []
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -78,7 +88,7 @@ class _Events:
                     event = json.loads(line)
                 except ValueError:
                     continue
-                if isinstance(event, dict):
+                if isinstance(event, dict) and event.pop("token", None) == self._key:
                     self.events.append(event)
 
 
@@ -97,57 +107,96 @@ def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_limit_mb: float,
-              env: dict[str, str] | None = None, cancelled: Callable[[], bool] | None = None) -> ChildOutcome:
-    """Run ``python -m module SPEC`` with ``spec['events_fd']`` filled in; wait within limits.
+              env: dict[str, str] | None = None, cancelled: Callable[[], bool] | None = None,
+              supervisor: Supervisor | None = None) -> ChildOutcome:
+    """Run ``python -m module SPEC`` (cold), or fork it from the warm ``supervisor``.
 
-    ``cancelled`` is asked while waiting: when it says yes (a newer save in the TUI), the
-    child and everything it started are ended at once.
+    ``spec['events_fd']`` is filled in for the child. ``cancelled`` is asked while waiting:
+    when it says yes (a newer save in the TUI), the child and everything it started are
+    ended at once.
     """
+    start = time.monotonic()
+    own = supervisor is None
+    if own:
+        supervisor = Supervisor(warm=False, env=child_environment(env))
     events_r, events_w = os.pipe()
     output_r, output_w = os.pipe()
-    spec = {**spec, "events_fd": events_w}
-    start = time.monotonic()
+    key = secrets.token_hex(16)  # code that writes fake events to file descriptors it guesses lacks it
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", module, json.dumps(spec)],
-            stdin=subprocess.DEVNULL, stdout=output_w, stderr=output_w, pass_fds=(events_w,),
-            cwd=cwd, env=child_environment(env), start_new_session=True,
-        )
+        request = {"op": "run", "module": module, "spec": {**spec, "key": key}, "cwd": str(cwd)}
+        supervisor.send(request, (events_w, output_w))
     finally:
         os.close(events_w)
         os.close(output_w)
-    events, tail = _Events(events_r), _Tail(output_r, OUTPUT_LIMIT)
-    ended_by, family = "exit", {}
+    events, tail = _Events(events_r, key), _Tail(output_r, OUTPUT_LIMIT)
+    check = _Check(supervisor)
+    ended_by, family, leftovers, ended = "exit", {}, [], False
     limit_bytes = memory_limit_mb * 1024 * 1024
-    while proc.poll() is None:
-        if time.monotonic() - start > time_limit:
-            ended_by = "timeout"
-            break
-        if _family_rss(proc.pid, family) > limit_bytes:
-            ended_by = "memory"
-            break
-        if cancelled is not None and cancelled():
-            ended_by = "cancelled"
-            break
-        time.sleep(POLL_SECONDS)
-    duration = time.monotonic() - start
-    _end_all(proc, family)
+    try:
+        while check.running():
+            if time.monotonic() - start > time_limit:
+                ended_by = "timeout"
+                break
+            if _family_rss(supervisor.pid, family) > limit_bytes:
+                ended_by = "memory"
+                break
+            if cancelled is not None and cancelled():
+                ended_by = "cancelled"
+                break
+            check.wait(POLL_SECONDS)
+        duration = time.monotonic() - start
+        if ended_by == "exit" and check.started:
+            leftovers = _still_running(supervisor.pid, family)
+        _end_all(check, supervisor, family)
+        ended = True
+    finally:
+        if not ended:  # interrupted here (Ctrl-C): the check still ends, with all it started
+            _end_all(check, supervisor, family)
+        if own or not supervisor.alive():
+            supervisor.close()
     events.thread.join(timeout=2)
     tail.thread.join(timeout=2)
     return ChildOutcome(events=list(events.events), output=tail.text(), output_truncated=tail.cut,
-                        returncode=proc.returncode, ended_by=ended_by, duration=duration)
+                        returncode=check.returncode, ended_by=ended_by, duration=duration,
+                        started=check.started, supervisor_lost=check.lost, leftovers=leftovers)
 
 
-def _family_rss(pid: int, family: dict[int, psutil.Process]) -> float:
-    """Resident memory of the child and all its descendants; remembers everyone seen."""
+class _Check:
+    """The check process as its supervisor reports it: started, then exited (or lost)."""
+
+    def __init__(self, supervisor: Supervisor):
+        self._supervisor = supervisor
+        self.pid: int | None = None
+        self.returncode: int | None = None
+        self.started = False
+        self.lost = False
+
+    def running(self) -> bool:
+        self.wait(0)
+        return self.returncode is None and not self.lost
+
+    def wait(self, seconds: float) -> None:
+        """Take what the supervisor says, waiting at most ``seconds`` for a first word."""
+        timeout = seconds
+        while self.returncode is None and not self.lost:
+            message = self._supervisor.receive(timeout)
+            if message is None:
+                self.lost = not self._supervisor.alive()
+                return
+            op = message.get("op")
+            if op == "started":
+                self.pid, self.started = int(message["pid"]), True
+            elif op == "exited":
+                self.returncode = int(message["returncode"])
+            elif op == "error":
+                self.lost = True
+            timeout = 0
+
+
+def _family_rss(root: int, family: dict[int, psutil.Process]) -> float:
+    """Resident memory of every process under the supervisor; remembers everyone seen."""
     total = 0.0
-    try:
-        root = psutil.Process(pid)
-        members = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
-    for member in members:
-        family.setdefault(member.pid, member)
+    for member in _descendants(root, family):
         try:
             total += member.memory_info().rss
         except psutil.Error:
@@ -155,34 +204,89 @@ def _family_rss(pid: int, family: dict[int, psutil.Process]) -> float:
     return total
 
 
-def _end_all(proc: subprocess.Popen, family: dict[int, psutil.Process]) -> None:
-    """End the child, its process group, and every descendant ever seen; reap them all."""
-    try:
-        root = psutil.Process(proc.pid)
-        for member in root.children(recursive=True):
-            family.setdefault(member.pid, member)
-    except psutil.Error:
-        pass
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if proc.poll() is not None and not _alive(family, proc.pid):
-            break
+def _descendants(root: int, family: dict[int, psutil.Process]) -> list[psutil.Process]:
+    """Every process under ``root`` now; remembers each in ``family``."""
+    pids = _descendant_pids(root)
+    if pids is None:  # no /proc/PID/task/TID/children here: ask psutil (it reads all of /proc)
         try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+            pids = [p.pid for p in psutil.Process(root).children(recursive=True)]
+        except psutil.Error:
+            pids = []
+    members = []
+    for pid in pids:
+        member = family.get(pid)
+        if member is None:
+            try:
+                member = family[pid] = psutil.Process(pid)
+            except psutil.Error:
+                continue
+        members.append(member)
+    return members
+
+
+def _descendant_pids(root: int) -> list[int] | None:
+    """Linux: walk the children lists, which costs as much as the family is big."""
+    found: list[int] = []
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as listing:
+                    children = [int(c) for c in listing.read().split()]
+            except FileNotFoundError:
+                if pid == root and not os.path.exists(f"/proc/{pid}/task/{task}/children"):
+                    return None
+                continue
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def _still_running(root: int, family: dict[int, psutil.Process]) -> list[str]:
+    """The processes the check left running when it ended on its own (their names)."""
+    _descendants(root, family)
+    names = []
+    for member in family.values():
+        if _running(member):
+            try:
+                names.append(member.name())
+            except psutil.Error:
+                names.append(str(member.pid))
+    return names
+
+
+def _end_all(check: _Check, supervisor: Supervisor, family: dict[int, psutil.Process]) -> None:
+    """End the check process, its group, and everything under the supervisor; reap them all."""
+    _descendants(supervisor.pid, family)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if not check.running() and not _alive(family):
+            break
+        if check.pid is not None and check.running():  # its pid (= group id) is not reused yet
+            try:
+                os.killpg(check.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
         for member in family.values():
             try:
                 member.send_signal(sig)
             except psutil.Error:
                 pass
         deadline = time.monotonic() + GRACE_SECONDS
-        while time.monotonic() < deadline and (proc.poll() is None or _alive(family, proc.pid)):
-            time.sleep(POLL_SECONDS)
-    proc.wait()
+        while time.monotonic() < deadline and (check.running() or _alive(family)):
+            check.wait(POLL_SECONDS)
+            _descendants(supervisor.pid, family)
+    supervisor.clean()
 
 
-def _alive(family: dict[int, psutil.Process], skip: int) -> bool:
-    return any(_running(member) for pid, member in family.items() if pid != skip)
+def _alive(family: dict[int, psutil.Process]) -> bool:
+    return any(_running(member) for member in family.values())
 
 
 def _running(member: psutil.Process) -> bool:

@@ -1,0 +1,55 @@
+"""What makes a process a check process, cold or warm, before the learner's code runs.
+
+Its own session (the whole group can be ended at once), SIGKILL when its supervisor
+dies, no way to talk to the supervisor, signals as a fresh interpreter has them; then
+stdin from /dev/null, stdout and stderr into the output pipe, a fresh working directory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import socket
+import sys
+
+PR_SET_PDEATHSIG = 1
+PR_SET_NAME = 15
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def prctl(option: int, value: int | bytes) -> bool:
+    """Linux's prctl(2); False where there is none or it fails."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        argument = ctypes.c_char_p(value) if isinstance(value, bytes) else ctypes.c_ulong(value)
+        return libc.prctl(option, argument, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def detach(supervisor: int, sockets: list[socket.socket], name: bytes) -> None:
+    """Leave the supervisor's session and sockets; die with it. ``name``: for ps and top."""
+    os.setsid()
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != supervisor:  # it died before the line above
+        os._exit(70)
+    prctl(PR_SET_NAME, name)
+    for sock in sockets:
+        os.close(sock.detach())  # detach: the socket object never closes a reused fd later
+    for sig in (signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def attach(cwd: str, output_fd: int) -> None:
+    """Stdin from /dev/null, stdout and stderr into the output pipe, work in ``cwd``."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    os.close(output_fd)
+    os.chdir(cwd)

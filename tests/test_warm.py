@@ -1,0 +1,158 @@
+"""The warm runner: the cold runner's verdicts from a worker that imported torch once,
+its fallbacks to a cold check, and a worker that never outlives what started it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import psutil
+import pytest
+
+from torch_dojo import runner
+from torch_dojo.report import Status
+from torch_dojo.runner import warm as warm_module
+from torch_dojo.runner.warm import WarmRunner
+
+WRONG = "def add(a, b):\n    return a - b\n"
+STANDBY = ("dojo-standby", "dojo-worker")  # the next check process, forked ahead (named just after the fork)
+
+
+@pytest.fixture(scope="module")
+def warm():
+    with WarmRunner() as started:
+        assert started.ready(timeout=120)
+        yield started
+
+
+def comparable(verdict) -> dict:
+    data = json.loads(re.sub(r"0x[0-9a-f]+", "0x…", json.dumps(verdict.to_json())))  # addresses differ
+    data.pop("duration")
+    for check in data["checks"]:
+        check.pop("duration")
+    return data
+
+
+@pytest.mark.parametrize("source", [WRONG, "def add(a, b):\n    return a + b\n", "def add(a, b)\n", ""])
+def test_warm_and_cold_verdicts_are_the_same(warm, mini_pack, write, source):
+    exercise = mini_pack.find("add")
+    path = write("add.py", source)
+    warm_verdict = warm.check(exercise, path)
+    assert warm.last_was_warm
+    assert comparable(warm_verdict) == comparable(runner.check(exercise, path))
+
+
+def test_start_returns_before_the_worker_is_ready(mini_pack, write):
+    started = WarmRunner()
+    try:
+        started.start()
+        assert started._worker is not None and not started._worker.ready  # booting meanwhile
+        assert started.ready(timeout=120)
+    finally:
+        started.close()
+
+
+def test_a_worker_not_ready_in_time_means_a_cold_check(mini_pack, write):
+    with WarmRunner(ready_timeout=0) as impatient:
+        verdict = impatient.check(mini_pack.find("add"), write("add.py", WRONG))
+        assert not impatient.last_was_warm
+        assert verdict.status is Status.FAILED
+
+
+def test_a_dead_worker_is_replaced_and_the_check_runs_cold_meanwhile(mini_pack, write):
+    exercise, path = mini_pack.find("add"), write("add.py", WRONG)
+    with WarmRunner(ready_timeout=0) as runner_:
+        assert runner_.ready(timeout=120)
+        first = runner_._worker
+        os.kill(first.pid, signal.SIGKILL)
+        first.process.wait()
+        assert runner_.check(exercise, path).status is Status.FAILED
+        assert not runner_.last_was_warm
+        assert runner_.ready(timeout=120)
+        assert runner_._worker is not first
+        assert runner_.check(exercise, path).status is Status.FAILED
+        assert runner_.last_was_warm
+
+
+def test_checks_that_need_a_fresh_process_go_cold(mini_pack, write, monkeypatch):
+    exercise = mini_pack.find("add")
+    path = write("add.py", "def add(a, b):\n    return a + b  # not on cuda\n")
+    runner_ = WarmRunner()
+    assert runner_.cold_reason(exercise, path) is None
+    distributed = dataclasses.replace(exercise, requires=frozenset({"distributed"}))
+    assert runner_.cold_reason(distributed, path) == "the exercise requires distributed"
+    monkeypatch.setattr(warm_module, "cuda_may_exist", lambda: True)
+    assert "CUDA" in runner_.cold_reason(exercise, path)
+    assert runner_.cold_reason(exercise, write("other.py", "def add(a, b):\n    return a + b\n")) is None
+    monkeypatch.setenv("TORCH_DOJO_WARM", "0")
+    assert runner_.cold_reason(exercise, path) == "TORCH_DOJO_WARM=0"
+
+
+def test_a_cancelled_warm_check_ends_its_processes(warm, mini_pack, write):
+    path = write("add.py", "def add(a, b):\n    while True:\n        pass\n")
+    asked = time.monotonic()
+    with pytest.raises(runner.Cancelled):
+        warm.check(mini_pack.find("add"), path, time_limit=60, cancelled=lambda: time.monotonic() - asked > 1)
+    assert [p for p in psutil.Process(warm._worker.pid).children() if p.name() not in STANDBY] == []
+
+
+def test_checks_from_two_threads(warm, mini_pack, write):
+    exercise = mini_pack.find("add")
+    paths = [write(f"add{i}.py", WRONG if i % 2 else "def add(a, b):\n    return a + b\n") for i in range(4)]
+    verdicts: dict[int, Status] = {}
+
+    def check(i):
+        verdicts[i] = warm.check(exercise, paths[i]).status
+
+    threads = [threading.Thread(target=check, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert verdicts == {0: Status.PASSED, 1: Status.FAILED, 2: Status.PASSED, 3: Status.FAILED}
+
+
+def test_close_leaves_nothing_running_and_later_checks_run_cold(mini_pack, write):
+    runner_ = WarmRunner()
+    runner_.start()
+    assert runner_.ready(timeout=120)
+    worker = psutil.Process(runner_._worker.pid)
+    family = [worker, *worker.children(recursive=True)]
+    runner_.close()
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family)
+    assert runner_.check(mini_pack.find("add"), write("add.py", WRONG)).status is Status.FAILED
+    assert not runner_.last_was_warm
+
+
+def test_the_worker_dies_with_the_process_that_started_it(tmp_path):
+    script = textwrap.dedent("""
+        import os, signal
+        from torch_dojo.runner.warm import WarmRunner
+        warm = WarmRunner()
+        warm.start()
+        assert warm.ready(timeout=120)
+        print(warm._worker.pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)  # no close(), no atexit: gone at once
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    worker = psutil.Process(int(done.stdout.split()[0]))
+    family = [worker, *worker.children(recursive=True)]
+    gone, alive = psutil.wait_procs(family, timeout=30)
+    assert alive == []
+
+
+def test_pytest_can_be_prepared_ahead():
+    """The warm worker configures pytest ahead with its internals; a pytest that moved them
+    would make every warm check slower without failing one: say so here."""
+    code = "import tempfile; from torch_dojo.runner import child; print(child.prepare(tempfile.mkdtemp()) is not None)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    assert done.stdout.strip() == "True", done.stderr
