@@ -23,15 +23,23 @@ from pathlib import Path
 
 import pytest
 
-from torch_dojo import runner
 from torch_dojo.pack import load_builtin_pack
 from torch_dojo.runner.requirements import missing
 from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.runner.warm import WarmRunner
 from torch_dojo.verify import verify_exercise
 
 LEARNER_FILES = Path(__file__).parent / "learner_files"
 PACK = load_builtin_pack()
 LEARNER_CASES = sorted(LEARNER_FILES.glob("*/*.py"))
+
+
+@pytest.fixture(scope="module")
+def warm():
+    """One warm runner per test process: the checks answer as a learner's would in the TUI."""
+    with WarmRunner() as runner_:
+        runner_.start()
+        yield runner_
 
 
 @dataclass
@@ -78,14 +86,14 @@ def everything_said(verdict: Verdict) -> str:
 
 
 @pytest.mark.parametrize("exercise", PACK.exercises, ids=lambda e: e.label)
-def test_starter_fails_and_solution_passes(exercise):
-    found = verify_exercise(exercise)
+def test_starter_fails_and_solution_passes(exercise, warm):
+    found = verify_exercise(exercise, check=warm.check)
     assert found.ok, found.problems
     assert found.solution.status is Status.PASSED, found.solution.to_json()
 
 
 @pytest.mark.parametrize("path", LEARNER_CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_learner_file_gets_the_expected_verdict(path):
+def test_learner_file_gets_the_expected_verdict(path, warm):
     expected = expectation(path)
     for need in expected.needs:
         if missing(need):
@@ -94,7 +102,7 @@ def test_learner_file_gets_the_expected_verdict(path):
     for need in sorted(exercise.requires):  # the whole exercise is skipped here, right or wrong
         if missing(need):
             pytest.skip(f"{exercise.label} needs {need}: {missing(need)}")
-    verdict = runner.check(exercise, path)
+    verdict = warm.check(exercise, path)
     if expected.passes:
         assert verdict.status is Status.PASSED, verdict.to_json()
         return

@@ -10,9 +10,12 @@ from torch_dojo.workspace import Workspace
 
 
 def run(pack: Pack, found: Workspace, *, first_run: bool = False) -> int:
+    from torch_dojo.runner.warm import WarmRunner
     from torch_dojo.tui.app import DojoApp
     from torch_dojo.tui.workbook import Workbook
 
-    app = DojoApp(Workbook.open(pack, found), first_run=first_run)
-    app.run()
+    # The warm runner answers a save in tens of milliseconds; it boots after the first paint.
+    with WarmRunner() as warm:
+        app = DojoApp(Workbook.open(pack, found), check=warm.check, warm_up=warm.start, first_run=first_run)
+        app.run()
     return app.return_code or 0

@@ -17,10 +17,11 @@ class DojoApp(App):
     CSS_PATH = "dojo.tcss"
     TITLE = "torch-dojo"
 
-    def __init__(self, workbook: Workbook, *, check=runner.check, probe=describe, first_run: bool = False) -> None:
+    def __init__(self, workbook: Workbook, *, check=runner.check, probe=describe, warm_up=None,
+                 first_run: bool = False) -> None:
         super().__init__()
         self.workbook = workbook
-        self._screen_args = dict(check=check, probe=probe, first_run=first_run)
+        self._screen_args = dict(check=check, probe=probe, warm_up=warm_up, first_run=first_run)
 
     def on_mount(self) -> None:
         self.title = f"torch-dojo · {self.workbook.pack.title}"

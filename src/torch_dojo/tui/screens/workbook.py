@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Callable
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -67,11 +68,13 @@ class WorkbookScreen(Screen):
         *(Binding(str(n), f"tab('{tab}')", tab.title(), show=False) for n, tab in enumerate(TABS, start=1)),
     ]
 
-    def __init__(self, workbook: Workbook, *, check=runner.check, probe=describe, first_run: bool = False) -> None:
-        """``check`` judges a file (runner.check's signature), ``probe`` describes the machine."""
+    def __init__(self, workbook: Workbook, *, check=runner.check, probe=describe,
+                 warm_up: Callable[[], None] | None = None, first_run: bool = False) -> None:
+        """``check`` judges a file (runner.check's signature), ``probe`` describes the machine,
+        ``warm_up`` starts what makes checks fast (called once, after the first paint)."""
         super().__init__()
         self.workbook, self.first_run = workbook, first_run
-        self._check, self._probe = check, probe
+        self._check, self._probe, self._warm_up = check, probe, warm_up
         self.current = workbook.first_to_do()
         self.running = ""  # slug of the exercise being checked
         self.pending_only = False
@@ -115,6 +118,8 @@ class WorkbookScreen(Screen):
     def after_first_paint(self) -> None:
         """Start what competes for the two cores only once the learner sees the workbook."""
         self.watcher.start()
+        if self._warm_up is not None:
+            self._warm_up()
         # A plain daemon thread, not a worker: quitting must not wait for torch to import.
         threading.Thread(target=lambda: self.post_message(EnvironmentFound(self._probe())),
                          name="torch-dojo-probe", daemon=True).start()
