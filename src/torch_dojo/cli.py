@@ -158,15 +158,7 @@ def hint(args: argparse.Namespace) -> int:
         print(f"Hint 1 of {len(exercise.hints)} for {exercise.label}:\n  {exercise.hints[0]}")
         print("\n(No workspace here, so hints are not remembered: run `torch-dojo` to create one.)")
         return 0
-    shown = 0
-
-    def reveal(state: progress.Progress) -> None:
-        nonlocal shown
-        entry = state.of(exercise.slug)
-        entry.hints_shown = min(entry.hints_shown + 1, len(exercise.hints))
-        shown = entry.hints_shown
-
-    progress.update(found.progress_file, reveal)
+    shown = progress.reveal_hint(found.progress_file, exercise.slug, len(exercise.hints)).of(exercise.slug).hints_shown
     for number, text in enumerate(exercise.hints[:shown], start=1):
         marker = ">" if number == shown else " "
         print(f"{marker} Hint {number} of {len(exercise.hints)}: {text}")
@@ -195,7 +187,7 @@ def reset(args: argparse.Namespace) -> int:
     exercise = pack.find(args.exercise)
     found = _require_workspace(args)
     backup = workspace.reset(found, exercise)
-    progress.update(found.progress_file, lambda state: setattr(state.of(exercise.slug), "status", "not tried"))
+    progress.mark_reset(found.progress_file, exercise.slug)
     print(f"{found.file_for(exercise)} is a fresh starter again.")
     if backup:
         print(f"What you had is saved at {backup}")
@@ -251,7 +243,7 @@ def _load_progress(found: Workspace) -> progress.Progress:
 
 
 def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> None:
-    _warn(progress.update(found.progress_file, lambda s: s.record_verdict(exercise.slug, verdict.status.value)))
+    _warn(progress.record_verdict(found.progress_file, exercise.slug, verdict.status.value))
 
 
 def _warn(state: progress.Progress) -> progress.Progress:

@@ -105,3 +105,23 @@ def update(path: Path, change: Callable[[Progress], None]) -> Progress:
         change(progress)
         save(path, progress)
     return progress
+
+
+# The changes every front end makes (CLI and TUI alike), each one locked update. ----------
+
+def record_verdict(path: Path, slug: str, status: str) -> Progress:
+    return update(path, lambda state: state.record_verdict(slug, status))
+
+
+def reveal_hint(path: Path, slug: str, hints: int) -> Progress:
+    """One more of the exercise's ``hints`` shown (never more than there are)."""
+    def reveal(state: Progress) -> None:
+        entry = state.of(slug)
+        entry.hints_shown = min(entry.hints_shown + 1, hints)
+
+    return update(path, reveal)
+
+
+def mark_reset(path: Path, slug: str) -> Progress:
+    """A fresh starter is in place: not tried again (hints and an earlier pass are kept)."""
+    return update(path, lambda state: setattr(state.of(slug), "status", "not tried"))

@@ -80,32 +80,21 @@ class Workbook:
 
     # Changing -------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read progress again (a CLI run in another terminal may have changed it)."""
-        self.state = progress.load(self.workspace.progress_file)
-
     def record(self, exercise: Exercise, verdict: Verdict) -> None:
         """Keep a verdict; safe to call from a worker thread (the progress file is locked)."""
         self.verdicts[exercise.slug] = verdict
-        self.state = progress.update(self.workspace.progress_file,
-                                     lambda s: s.record_verdict(exercise.slug, verdict.status.value))
+        self.state = progress.record_verdict(self.workspace.progress_file, exercise.slug, verdict.status.value)
 
     def reveal_hint(self, exercise: Exercise) -> str | None:
         """The next hint (remembered in progress), or None when every hint is out already."""
         if self.state.of(exercise.slug).hints_shown >= len(exercise.hints):
             return None
-
-        def reveal(state: progress.Progress) -> None:
-            entry = state.of(exercise.slug)
-            entry.hints_shown = min(entry.hints_shown + 1, len(exercise.hints))
-
-        self.state = progress.update(self.workspace.progress_file, reveal)
+        self.state = progress.reveal_hint(self.workspace.progress_file, exercise.slug, len(exercise.hints))
         return exercise.hints[self.state.of(exercise.slug).hints_shown - 1]
 
     def reset(self, exercise: Exercise) -> Path | None:
         """A fresh starter in place; returns where the learner's file was saved."""
         backup = workspace.reset(self.workspace, exercise)
         self.verdicts.pop(exercise.slug, None)
-        self.state = progress.update(self.workspace.progress_file,
-                                     lambda s: setattr(s.of(exercise.slug), "status", "not tried"))
+        self.state = progress.mark_reset(self.workspace.progress_file, exercise.slug)
         return backup
