@@ -156,3 +156,22 @@ def test_pytest_can_be_prepared_ahead():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert done.stdout.strip() == "True", done.stderr
+
+
+def test_the_rehearsal_leaves_no_module_behind():
+    """The worker rehearses one check before it forks any. Nothing of it may outlive it: a
+    real check's module (or a parent pytest makes up from the check's path: a pack under
+    /check/... gives "check") would otherwise meet a stale entry of the same name, and
+    inspect.getmodule() raised inside torch when it did (CI, 2026-11-23)."""
+    code = textwrap.dedent("""
+        import inspect, sys
+        from torch_dojo.runner import warmup
+        before = set(sys.modules)
+        warmup._rehearse()
+        print(sorted(n for n, f in inspect._filesbymodname.items() if "rehearsal" in str(f)))
+        print(sorted(n for n in set(sys.modules) - before if "rehearsal" in n or n == "learner"))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "[]"], done.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import inspect
 import json
 import os
 import shutil
@@ -33,9 +34,12 @@ MODULES = [
     "torch_dojo.runner.requirements", "torch_dojo.runner.tamper", "torch_dojo.testing",
     "faulthandler", "readline", "encodings.unicode_escape", "_pytest._argcomplete",
 ]
+# Named so that no real check's module, nor a parent pytest makes up for it from the
+# check's path (a pack under /check/... gives "check"), ever shares its name.
+REHEARSAL_CHECKS = "torch_dojo_rehearsal_checks.py"
 REHEARSAL = {
     "learner.py": "def double(x):\n    return 2 * x\n",
-    "check.py": (
+    REHEARSAL_CHECKS: (
         "import pytest\n"
         "from torch_dojo.testing import fail, hint\n\n"
         "@hint('h')\n@pytest.mark.parametrize('n', [1, 2])\n"
@@ -97,7 +101,7 @@ def _rehearse() -> None:
             with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
                 file.write(text)
         learner = os.path.join(folder, "learner.py")
-        child.run({"learner": learner, "reference": learner, "checks": os.path.join(folder, "check.py"),
+        child.run({"learner": learner, "reference": learner, "checks": os.path.join(folder, REHEARSAL_CHECKS),
                    "requires": [], "workdir": folder, "events_fd": events})
     except BaseException:  # a rehearsal only: the real checks say what is wrong
         pass
@@ -106,6 +110,9 @@ def _rehearse() -> None:
         for name in set(sys.modules) - modules:  # the learner, reference and check modules
             if folder in str(getattr(sys.modules[name], "__file__", None) or "") or name in ("learner", "reference"):
                 del sys.modules[name]
+                # inspect.getmodule() caches each module's file by name, and trips over a
+                # later module of that name without a file (a namespace parent pytest made).
+                inspect._filesbymodname.pop(name, None)
         shutil.rmtree(folder, ignore_errors=True)
         for name in ("last_type", "last_value", "last_traceback", "last_exc"):  # pytest keeps the last failure
             if hasattr(sys, name):
