@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from torch_dojo import __version__, progress, render, runner, workspace
+from torch_dojo import __version__, grading, progress, render, runner, workspace
+from torch_dojo.grading import GradeError
 from torch_dojo.pack import Exercise, Pack, PackError, UnknownExercise, load_builtin_pack, load_pack
 from torch_dojo.report import SCHEMA, Verdict
 from torch_dojo.runner.environment import describe
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.command(args)
-    except (UsageError, PackError, UnknownExercise, WorkspaceError) as err:
+    except (UsageError, PackError, UnknownExercise, WorkspaceError, GradeError) as err:
         print(f"torch-dojo: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -216,6 +217,64 @@ def pack_verify(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def grade(args: argparse.Namespace) -> int:
+    """Judge every student's folder; a table on stdout, the file in --out (CSV or JSON)."""
+    from functools import partial
+
+    from torch_dojo.runner.warm import WarmRunner
+
+    pack = _pack(args)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.suffix.lower() not in (".csv", ".json"):
+            raise UsageError(f"--out {out}: the file must end in .csv or .json, which says its format.")
+        if not out.parent.is_dir():
+            raise UsageError(f"--out {out}: there is no folder {out.parent} to write it in.")
+    students = grading.find_submissions(Path(args.submissions))
+    journal = grading.Journal(out.with_name(out.name + ".journal")) if out else None
+    if journal and args.fresh:
+        journal.clear()
+    total = len(students) * len(pack.exercises)
+    done = 0
+
+    def progress_line(mark: grading.Mark, reused: bool) -> None:
+        nonlocal done
+        done += 1
+        note = " (from the journal)" if reused else ""
+        print(f"[{done:>{len(str(total))}}/{total}] {mark.student}  {mark.exercise_id} {mark.slug}: {mark.status} "
+              f"{grading.number(mark.earned)}/{grading.number(mark.possible)}{note}", file=sys.stderr, flush=True)
+
+    runners = [WarmRunner() for _ in range(args.jobs)]
+    try:
+        for warm in runners:
+            warm.start()
+        grades = grading.grade(pack, students, checks=[partial(w.check, judged=True) for w in runners],
+                               score=grading.all_or_nothing, journal=journal, on_mark=progress_line)
+    except KeyboardInterrupt:
+        where = f"; run the same command again to go on from there ({journal.path} keeps them)" if journal else \
+            "; give --out FILE to make a run resumable"
+        print(f"torch-dojo: grading interrupted after {done} of {total} marks{where}.", file=sys.stderr)
+        return 130
+    finally:
+        for warm in runners:
+            warm.close()
+    if out is not None:
+        grading.write(grades, out)
+    for exercise in pack.exercises:
+        skipped = [m for s in students if (m := grades.of(s.student, exercise)) and m.status == "skipped"]
+        if skipped:
+            print(f"torch-dojo: warning: {exercise.label} was skipped for {len(skipped)} student(s): "
+                  f"{skipped[0].message} Grade it again on a machine that has what it needs.", file=sys.stderr)
+    if args.json:
+        _print_json(grading.to_json(grades))
+    else:
+        print(render.grades(grades, render.stdout_style()))
+        if out is not None:
+            reused = f" ({grades.reused} marks reused from {journal.path.name})" if grades.reused else ""
+            print(f"\nWritten to {out}{reused}.")
+    return 0
+
+
 # Helpers ----------------------------------------------------------------------------------
 
 def _pack(args: argparse.Namespace) -> Pack:
@@ -283,6 +342,16 @@ def _timeout(text: str) -> float:
     return value
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("give between 1 and 64 jobs")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="torch-dojo", description="Learn PyTorch by doing: edit an exercise, hidden checks judge it.",
@@ -331,6 +400,19 @@ def _parser() -> argparse.ArgumentParser:
     verifying.add_argument("--json", action="store_true")
     verifying.add_argument("--jobs", type=int, default=2, metavar="N", help="exercises verified at once (default 2)")
     verifying.set_defaults(command=pack_verify)
+
+    grading = commands.add_parser(
+        "grade", help="judge every student's submission (one subfolder each) and write a table",
+        description="Judge each subfolder of SUBMISSIONS (one student's workspace, or a folder of their "
+                    "files) on every exercise of the pack, in a process their code never ran in.")
+    grading.add_argument("submissions", metavar="SUBMISSIONS", help="the folder with one subfolder per student")
+    grading.add_argument("--pack", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                         help="the pack to grade with (default: the built-in one, or $" + PACK_VAR + ")")
+    grading.add_argument("--out", metavar="FILE", help="write FILE.csv or FILE.json; the run can then be resumed")
+    grading.add_argument("--jobs", type=_jobs, default=2, metavar="N", help="checks run at once (default 2)")
+    grading.add_argument("--fresh", action="store_true", help="judge everything again, ignoring an earlier run")
+    grading.add_argument("--json", action="store_true", help="print the grades as JSON (docs/json.md)")
+    grading.set_defaults(command=grade)
     return parser
 
 

@@ -10,6 +10,7 @@ import os
 import sys
 from typing import TextIO
 
+from torch_dojo.grading import Grades, number
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
 from torch_dojo.report import Status, Verdict, case_of, grouped
@@ -135,6 +136,42 @@ def verification(results: list[ExerciseVerification], style: Style) -> str:
     bad = sum(not f.ok for f in results)
     lines.append(f"\n{len(results) - bad} of {len(results)} exercises verified" + (f", {bad} with problems" if bad else ""))
     return "\n".join(lines)
+
+
+def grades(found: Grades, style: Style) -> str:
+    """A table: one row per student, one column per exercise (its mark, or its points when
+    an exercise is worth more than one), the total; then how many passed each exercise."""
+    exercises = found.pack.exercises
+    name_width = max([len("student"), *(len(s.student) for s in found.students)])
+    widths = [max(len(e.id), 3) for e in exercises]
+    lines = ["  ".join(["student".ljust(name_width), *(e.id.rjust(w) for e, w in zip(exercises, widths)), "total"])]
+    for student in found.students:
+        cells = []
+        for exercise, width in zip(exercises, widths):
+            mark = found.of(student.student, exercise)
+            cells.append(_grade_cell(mark, style, width))
+        earned, possible = found.total(student.student)
+        share = f" ({100 * earned / possible:.0f}%)" if possible else ""
+        lines.append("  ".join([student.student.ljust(name_width), *cells, f"{number(earned)}/{number(possible)}{share}"]))
+    passed = [sum(1 for s in found.students if (m := found.of(s.student, e)) and m.status == "passed") for e in exercises]
+    lines.append("  ".join(["passed".ljust(name_width), *(str(n).rjust(w) for n, w in zip(passed, widths))]))
+    missing = "?" if not style.unicode else "·"
+    lines.append(style(f"\n{style.mark(Status.PASSED)} passed  {style.mark(Status.FAILED)} failed  "
+                       f"{style.mark(Status.ERROR)} error  {style.mark(Status.TIMEOUT)} timeout  "
+                       f"{style.mark(Status.MEMORY)} memory  {style.mark(Status.SKIPPED)} skipped  "
+                       f"{missing} missing; a number: the points earned", "dim"))
+    return "\n".join(lines)
+
+
+def _grade_cell(mark, style: Style, width: int) -> str:
+    if mark is None:
+        return " " * width
+    if mark.status == "missing":
+        return style(("·" if style.unicode else "?").rjust(width), "dim")
+    status = Status(mark.status)
+    if mark.possible != 1 and mark.earned:  # partial credit reads as points
+        return style(number(mark.earned).rjust(width), _SYMBOLS[status][2])
+    return " " * (width - 1) + style.mark(status)
 
 
 def source(text: str, style: Style) -> str:
