@@ -260,6 +260,11 @@ def grade(args: argparse.Namespace) -> int:
             warm.close()
     if out is not None:
         grading.write(grades, out)
+    faults = [m for m in grades.marks.values() if m.status == "error" and not m.fingerprint]
+    if faults:
+        print(f"torch-dojo: warning: {len(faults)} mark(s) could not be judged, through no fault of the students "
+              f"(first: {faults[0].student} {faults[0].exercise_id}: {faults[0].message}). They are not kept in the "
+              "journal: running the same command again judges them again.", file=sys.stderr)
     for exercise in pack.exercises:
         skipped = [m for s in students if (m := grades.of(s.student, exercise)) and m.status == "skipped"]
         if skipped:
