@@ -134,7 +134,10 @@ def list_packs(args: argparse.Namespace) -> int:
                 print(f"{mark} {style(one.name, 'bold')}{version}: {one.pack.title}, {size}{held}")
             else:
                 print(f"{mark} {style(one.name, 'bold')}")
-            print(style(f"    from the {one.origin}", "dim"))
+            where = one.origin.detail or str(one.root or "")
+            if one.root and str(one.root) != where:
+                where += f" ({one.root})"
+            print(style(f"    {one.origin.kind}: {where}", "dim"))
             if one.problem:
                 print(f"    {style('problem:', 'red')} {one.problem}")
         print("\n`torch-dojo --pack NAME` (or PATH) adds a pack to your workspace; its exercises are NAME/ID.")
@@ -284,7 +287,7 @@ def _exercise_lists(chosen: Selection, state: progress.Progress | None, style: r
         # render keys progress by slug; a pack beyond the first keeps it under PACK/SLUG
         view = progress.Progress({e.slug: state.of(found.key(e)) for e in pack.exercises}) if state else None
         text = render.exercise_list(pack, view, style)
-        if pack is not chosen.default:
+        if pack.name != chosen.bare:
             text += f"\n  (exercises of this pack are {pack.name}/ID or {pack.name}/SLUG)"
         parts.append(text)
     return "\n\n".join(parts)

@@ -38,10 +38,11 @@ from __future__ import annotations
 import difflib
 import os
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
+from torch_dojo import __version__
 from torch_dojo import workspace as ws
 from torch_dojo.pack import (MANIFEST, Exercise, Pack, PackError, UnknownExercise, builtin_pack_root,
                              load_builtin_pack, load_pack)
@@ -84,9 +85,10 @@ class Available:
 
     def to_json(self, found: Workspace | None = None) -> dict:
         pack = self.pack
-        return {"name": self.name, "title": pack.title if pack else None, "version": pack.version if pack else None,
-                "description": pack.description if pack else None,
-                "requires_torch_dojo": pack.requires_torch_dojo if pack else None,
+        return {"name": self.name, "title": pack.title if pack else None,
+                "version": (pack.version or None) if pack else None,
+                "description": (pack.description or None) if pack else None,
+                "requires_torch_dojo": (pack.requires_torch_dojo or None) if pack else None,
                 "origin": self.origin.kind, "from": self.origin.detail or None,
                 "root": str(self.root) if self.root else None,
                 "exercises": len(pack.exercises) if pack else None, "ok": self.ok,
@@ -165,8 +167,9 @@ def _builtin() -> Available:
     try:
         pack = load_builtin_pack()
     except PackError as err:
-        return Available(BUILTIN_NAME, Origin(BUILTIN), None, problem=_first(err))
-    return Available(pack.name, Origin(BUILTIN), pack.root, pack)
+        return Available(BUILTIN_NAME, Origin(BUILTIN), None, problem=_first(err), error=err)
+    # the built-in pack is as new as torch-dojo itself
+    return Available(pack.name, Origin(BUILTIN), pack.root, replace(pack, version=pack.version or __version__))
 
 
 def _entry_points(name: str | None = None) -> list[Available]:
@@ -185,7 +188,9 @@ def _entry_points(name: str | None = None) -> list[Available]:
                                                                f"{type(err).__name__}: {err}"))
             continue
         one = _folder(root, ENTRY_POINT, origin)
-        if one.pack is not None and one.pack.name != point.name:
+        if one.pack is None:
+            one = replace(one, name=point.name)
+        elif one.pack.name != point.name:
             one = Available(point.name, origin, one.root, one.pack,
                             f"the entry point is named '{point.name}' but its pack.toml names the pack "
                             f"'{one.pack.name}': the two must be the same")
@@ -255,34 +260,38 @@ def record_path(found: Available) -> str:
 
 def create_workspace(where: Path, name_or_path: str | Path | None) -> Workspace:
     """A new workspace at ``where`` holding the pack ``name_or_path`` means (None: the built-in)."""
-    found = locate(name_or_path)
-    if found.root == builtin_pack_root():
-        found = _loaded(_builtin())
-    return ws.create(where, found.pack, path=record_path(found))
+    chosen = _claimable(locate(name_or_path))
+    return ws.create(where, chosen.pack, path=record_path(chosen))
 
 
 def add(found: Workspace, name_or_path: str | Path) -> tuple[Workspace, Pack, ws.StarterChanges]:
     """Add a pack to the workspace (or bring it up to date there), touching no other pack."""
-    pack_found = locate(name_or_path, found)
-    if pack_found.root == builtin_pack_root():
-        pack_found = _loaded(_builtin())  # `--pack .` in a checkout is the built-in pack
-    name = pack_found.name
-    member = found.member(name)
-    if pack_found.origin.kind == FOLDER and name == BUILTIN_NAME:
-        raise PacksError(f"the pack at {pack_found.root} is named '{name}', the built-in pack's name: "
-                         f"rename [pack].name in {pack_found.root / MANIFEST}.")
-    if member is not None and member.path and pack_found.origin.kind == FOLDER:
+    chosen = _claimable(locate(name_or_path, found))
+    member = found.member(chosen.name)
+    if member is not None and member.path and chosen.origin.kind == FOLDER:
         held = _folder(member.path, WORKSPACE)
-        if held.ok and held.root != pack_found.root and held.name == name:
-            raise PacksError(f"this workspace already holds a pack named '{name}', from {held.root}; the "
-                             f"pack at {pack_found.root} has the same name. Rename [pack].name in one of them.")
-    elif pack_found.origin.kind == FOLDER:
-        others = [a for a in _entry_points(name) if a.root != pack_found.root]
-        if others:
-            raise PacksError(f"two packs are named '{name}': the folder {pack_found.root} and "
-                             f"{_place(others[0])}. Rename [pack].name in one of them.")
-    updated, changes = ws.add_pack(found, pack_found.pack, path=record_path(pack_found))
-    return updated, pack_found.pack, changes
+        if held.ok and held.name == chosen.name and held.root != chosen.root:
+            raise PacksError(f"this workspace already holds a pack named '{chosen.name}', from {held.root}; the "
+                             f"pack at {chosen.root} has the same name. Rename [pack].name in one of them.")
+    updated, changes = ws.add_pack(found, chosen.pack, path=record_path(chosen))
+    return updated, chosen.pack, changes
+
+
+def _claimable(chosen: Available) -> Available:
+    """``chosen``, when a workspace may hold it: a folder pack may not take the name of the
+    built-in pack or of an installed one."""
+    if chosen.root == builtin_pack_root():
+        return _loaded(_builtin())  # `--pack .` in a checkout is the built-in pack
+    if chosen.origin.kind != FOLDER:
+        return chosen
+    if chosen.name == BUILTIN_NAME:
+        raise PacksError(f"the pack at {chosen.root} is named '{chosen.name}', the built-in pack's name: "
+                         f"rename [pack].name in {chosen.root / MANIFEST}.")
+    installed = [a for a in _entry_points(chosen.name) if a.root != chosen.root]
+    if installed:
+        raise PacksError(f"two packs are named '{chosen.name}': the folder {chosen.root} and "
+                         f"{_place(installed[0])}. Rename [pack].name in one of them.")
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -293,6 +302,7 @@ class Selection:
     workspace: Workspace | None = None  # the workspace, where it holds these packs
     warnings: tuple[str, ...] = ()  # packs of the workspace that could not be loaded
     outside: str = ""  # why ``workspace`` is None although one was found
+    bare: str | None = None  # the pack a bare ID means in the workspace without --pack (for ``address``)
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:
@@ -327,10 +337,9 @@ class Selection:
             raise
 
     def address(self, exercise: Exercise) -> str:
-        """How the learner names ``exercise`` on the command line: ``01``, or ``mlcourse/01``."""
-        if self.default is not None and exercise.pack == self.default.name:
-            return exercise.id
-        return f"{exercise.pack}/{exercise.id}"
+        """How the learner names ``exercise`` on the command line, with or without --pack:
+        ``01``, or ``mlcourse/01``."""
+        return exercise.id if exercise.pack == self.bare else f"{exercise.pack}/{exercise.id}"
 
 
 def _has(pack: Pack, key: str) -> bool:
@@ -346,15 +355,17 @@ def select(found: Workspace | None, named: str | Path | None = None) -> Selectio
     workspace ``found``, else the built-in pack."""
     if named is not None:
         pack = locate(named, found).pack
-        if found is not None and not found.holds(pack.name):
+        if found is None:
+            return Selection((pack,), pack, None, bare=pack.name)
+        if not found.holds(pack.name):
             held = ", ".join(m.name for m in found.members) or "no pack"
-            return Selection((pack,), pack, None, outside=(
+            return Selection((pack,), pack, None, bare=pack.name, outside=(
                 f"the workspace at {found.root} does not hold the pack '{pack.name}' (it holds {held}): "
                 f"`torch-dojo --pack {named}` adds it"))
-        return Selection((pack,), pack, found)
+        return Selection((pack,), pack, found, bare=_bare([m.name for m in found.members]))
     if found is None or not found.members:
         pack = resolve(None)
-        return Selection((pack,), pack, found)
+        return Selection((pack,), pack, found, bare=pack.name)
     loaded, warnings = [], []
     for member in found.members:
         try:
@@ -374,6 +385,13 @@ def select(found: Workspace | None, named: str | Path | None = None) -> Selectio
         loaded.append(pack)
     if not loaded:
         raise PacksError("no pack of your workspace can be loaded:\n  " + "\n  ".join(warnings))
-    builtin = next((p for p in loaded if p.name == BUILTIN_NAME), None)
-    default = builtin or (loaded[0] if len(loaded) == 1 else None)
-    return Selection(tuple(loaded), default, found, tuple(warnings))
+    bare = _bare([m.name for m in found.members])
+    default = next((p for p in loaded if p.name == bare), None)
+    return Selection(tuple(loaded), default, found, tuple(warnings), bare=bare)
+
+
+def _bare(held: list[str]) -> str | None:
+    """The pack a bare ID means in a workspace holding ``held``: the built-in, else the only one."""
+    if BUILTIN_NAME in held:
+        return BUILTIN_NAME
+    return held[0] if len(held) == 1 else None
