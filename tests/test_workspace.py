@@ -155,3 +155,13 @@ def test_the_recorded_path_survives_quotes_and_backslashes(tmp_path, mini_pack):
     odd = 'C:\\packs\\"week" 1 \u00e9'
     found = workspace.create(tmp_path / "ws", mini_pack, path=odd)
     assert workspace.find(found.root).members == (workspace.Member("mini", "", odd),)
+
+
+def test_creating_over_a_workspace_of_another_pack_adds_it_beside(tmp_path, mini_pack):
+    from conftest import copy_of_mini
+
+    second = load_pack(copy_of_mini(tmp_path / "second", "second"))
+    workspace.create(tmp_path / "ws", mini_pack)
+    found = workspace.create(tmp_path / "ws", second)
+    assert [m.name for m in found.members] == ["mini", "second"]
+    assert (found.root / "second" / "01_add.py").is_file() and (found.root / "01_add.py").is_file()

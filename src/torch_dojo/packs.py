@@ -114,11 +114,10 @@ def available(folders: Iterable[Path | str] = (), found: Workspace | None = None
             continue
         others = [o for o in unique if o is not one and o.pack is not None and o.name == one.name]
         if one.origin.kind != BUILTIN and one.name == BUILTIN_NAME:
-            unique[index] = Available(one.name, one.origin, one.root, one.pack,
-                                      f"the name '{BUILTIN_NAME}' is the built-in pack's: rename [pack].name")
+            unique[index] = replace(one, problem=f"the name '{BUILTIN_NAME}' is the built-in pack's: "
+                                                 "rename [pack].name")
         elif others and one.origin.kind != BUILTIN:
-            unique[index] = Available(one.name, one.origin, one.root, one.pack,
-                                      f"another pack is named '{one.name}' too ({_place(others[0])})")
+            unique[index] = replace(one, problem=f"another pack is named '{one.name}' too ({_place(others[0])})")
     return unique
 
 
@@ -183,7 +182,7 @@ def _entry_points(name: str | None = None) -> list[Available]:
         origin = Origin(ENTRY_POINT, f"{dist.name} {dist.version}" if dist else point.value)
         try:
             root = _entry_point_folder(point.load())
-        except Exception as err:  # a broken distribution must not stop torch-dojo
+        except (Exception, SystemExit) as err:  # a broken distribution must not stop torch-dojo
             found.append(Available(point.name, origin, problem=f"{point.value} cannot be loaded: "
                                                                f"{type(err).__name__}: {err}"))
             continue
@@ -191,9 +190,8 @@ def _entry_points(name: str | None = None) -> list[Available]:
         if one.pack is None:
             one = replace(one, name=point.name)
         elif one.pack.name != point.name:
-            one = Available(point.name, origin, one.root, one.pack,
-                            f"the entry point is named '{point.name}' but its pack.toml names the pack "
-                            f"'{one.pack.name}': the two must be the same")
+            one = replace(one, name=point.name, problem=f"the entry point is named '{point.name}' but its pack.toml "
+                                                        f"names the pack '{one.pack.name}': the two must be the same")
         found.append(one)
     return found
 
@@ -369,10 +367,10 @@ def select(found: Workspace | None, named: str | Path | None = None) -> Selectio
     loaded, warnings = [], []
     for member in found.members:
         try:
-            named = _by_name(member.name, found)
-            if named is None:
+            hit = _by_name(member.name, found)
+            if hit is None:
                 raise PacksError(f"no pack named '{member.name}' is installed")
-            pack = named.pack
+            pack = hit.pack
         except (PackError, PacksError) as err:
             tip = "" if member.path else " If it is a folder, run `torch-dojo --pack PATH` once to say where."
             warnings.append(f"the pack '{member.name}' of your workspace cannot be loaded, so its exercises are "

@@ -85,12 +85,14 @@ class Workspace:
     def holds(self, pack: str) -> bool:
         return self.member(pack) is not None
 
-    def folder_for(self, pack: str) -> Path:
-        """Where the learner's files of ``pack`` are (a pack not added yet: where they would go)."""
-        member = self.member(pack)
+    def folder_for(self, pack: Pack | str) -> Path:
+        """Where the learner's files of ``pack`` (or the pack of that name) are; for a pack not
+        added yet, where they would go. A bare folder (no members) keeps every file at its root."""
+        name = pack if isinstance(pack, str) else pack.name
+        member = self.member(name)
         if member is not None:
             return self.root / member.folder if member.folder else self.root
-        return self.root / pack if self.members else self.root
+        return self.root / name if self.members else self.root
 
     def file_for(self, exercise: Exercise) -> Path:
         """The learner's file for ``exercise`` (of whichever pack the workspace holds it in)."""
@@ -148,6 +150,8 @@ def create(where: Path, pack: Pack, *, path: str = "") -> Workspace:
     except OSError as err:
         raise WorkspaceError(f"Cannot create the workspace at {where}: {err.strerror}.") from None
     workspace = open_at(where)
+    if not workspace.holds(pack.name):  # a workspace was there already, with other packs
+        return add_pack(workspace, pack, path=path)[0]
     add_missing_starters(workspace, pack)
     return workspace
 
@@ -172,10 +176,10 @@ def add_pack(workspace: Workspace, pack: Pack, *, path: str = "") -> tuple[Works
             raise WorkspaceError(f"Cannot record the pack in {workspace.state / MARKER}: {err.strerror}.") from None
     updated = Workspace(workspace.root, tuple(members))
     try:
-        updated.folder_for(pack.name).mkdir(parents=True, exist_ok=True)
+        return updated, add_missing_starters(updated, pack)
     except OSError as err:
-        raise WorkspaceError(f"Cannot make {updated.folder_for(pack.name)}: {err.strerror}.") from None
-    return updated, add_missing_starters(updated, pack)
+        raise WorkspaceError(f"Cannot copy the starters of '{pack.name}' into {updated.folder_for(pack)}: "
+                             f"{err.strerror}.") from None
 
 
 def pack_name(workspace: Workspace) -> str:
@@ -225,6 +229,7 @@ def add_missing_starters(workspace: Workspace, pack: Pack) -> StarterChanges:
     """
     changes = StarterChanges()
     current = {exercise.file for exercise in pack.exercises}
+    workspace.folder_for(pack).mkdir(parents=True, exist_ok=True)
     for exercise in pack.exercises:
         target = workspace.file_for(exercise)
         if target.exists():
