@@ -44,3 +44,13 @@ def dojo(tmp_path: Path):
                               env=full_env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               timeout=600)
     return dojo
+
+
+def copy_of_mini(dest: Path, name: str = "mini", manifest_extra: str = "") -> Path:
+    """A copy of the mini pack at ``dest`` under another pack name (and more [pack] fields)."""
+    import shutil
+
+    shutil.copytree(MINI, dest)
+    manifest = (dest / "pack.toml").read_text().replace('name = "mini"', f'name = "{name}"\n{manifest_extra}'.rstrip())
+    (dest / "pack.toml").write_text(manifest)
+    return dest

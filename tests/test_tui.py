@@ -351,3 +351,33 @@ async def test_a_failure_of_our_own_is_said_and_the_workbook_goes_on(make_app):
         assert app.screen.running == ""
         await pilot.press("n")
         assert app.screen.current.slug == "greet"
+
+
+async def test_two_packs_are_listed_pack_by_pack_and_their_progress_kept_apart(tmp_path, mini_pack, found):
+    from conftest import copy_of_mini
+
+    from torch_dojo.pack import load_pack
+
+    second = load_pack(copy_of_mini(tmp_path / "second", "second"))
+    found, _ = workspace.add_pack(found, second)
+
+    def counted(*args, **kw):
+        app.checks_started += 1
+        return runner.check(*args, **kw)
+
+    app = DojoApp(Workbook.open((mini_pack, second), found), check=counted, probe=lambda: CPU_ONLY)
+    app.checks_started = 0
+    async with app.run_test(size=(100, 30)) as pilot:
+        listing = app.screen.query_one(OptionList)
+        options = [listing.get_option_at_index(i) for i in range(listing.option_count)]
+        assert [o.id for o in options] == [None, None, "add", "greet", None, None, "second/add", "second/greet"]
+        assert "Mini pack for tests  0/2" in str(options[0].prompt)
+        assert "Basics" in str(options[5].prompt)
+        await pilot.press("n", "n")
+        assert (app.screen.current.pack, app.screen.current.slug) == ("second", "add")
+        assert "second · 01" in text_of(app, "#title")
+        await save(pilot, found.root / "second" / "01_add.py", GOOD_ADD)  # a save in the pack's subfolder
+        await until(pilot, lambda: status_in_progress(found, "second/add") == "passed")
+        await until(pilot, lambda: "1 of 4 passed" in text_of(app, "#pack-progress-label"))
+        assert status_in_progress(found, "add") == "not tried"
+        assert (found.root / "01_add.py").read_text() == mini_pack.find("add").starter.read_text()

@@ -121,3 +121,47 @@ def test_two_old_files_for_one_slug_are_left_for_the_learner(tmp_path, mini_pack
     changes = workspace.add_missing_starters(found, _renumbered(mini_pack, tmp_path))
     assert changes.moved == []
     assert (found.root / "01_add.py").read_text() == "one" and (found.root / "07_add.py").read_text() == "two"
+
+
+def test_another_pack_goes_in_its_own_subfolder_with_its_own_progress_keys(tmp_path, mini_pack):
+    from conftest import copy_of_mini
+
+    second = load_pack(copy_of_mini(tmp_path / "second", "second"))
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    (found.root / "01_add.py").write_text("mine")
+    found, changes = workspace.add_pack(found, second, path=str(second.root))
+    assert changes.added == [found.root / "second" / "01_add.py", found.root / "second" / "02_greet.py"]
+    assert (found.root / "01_add.py").read_text() == "mine"  # the first pack is left alone
+    first_add, second_add = mini_pack.find("add"), second.find("add")
+    assert found.file_for(first_add) == found.root / "01_add.py"
+    assert found.file_for(second_add) == found.root / "second" / "01_add.py"
+    assert (found.key(first_add), found.key(second_add)) == ("add", "second/add")
+    again = workspace.find(found.root)
+    assert again.members == (workspace.Member("mini"), workspace.Member("second", "second", str(second.root)))
+    assert workspace.add_pack(again, second, path=str(second.root))[0] == again  # adding twice changes nothing
+
+
+def test_a_workspace_of_torch_dojo_0_1_holds_its_one_pack_at_the_root(tmp_path, mini_pack):
+    (tmp_path / "ws" / ".dojo").mkdir(parents=True)
+    (tmp_path / "ws" / ".dojo" / "workspace.toml").write_text('pack = "core"\ncreated = "2026-11-01T10:00:00"\n')
+    found = workspace.find(tmp_path / "ws")
+    assert found.members == (workspace.Member("core"),)
+    assert found.folder_for("core") == found.root
+    assert found.folder_for("mini") == found.root / "mini"  # where an added pack would go
+    assert workspace.Workspace(tmp_path).file_for(mini_pack.find("add")) == tmp_path / "01_add.py"  # a bare folder
+
+
+def test_the_recorded_path_survives_quotes_and_backslashes(tmp_path, mini_pack):
+    odd = 'C:\\packs\\"week" 1 \u00e9'
+    found = workspace.create(tmp_path / "ws", mini_pack, path=odd)
+    assert workspace.find(found.root).members == (workspace.Member("mini", "", odd),)
+
+
+def test_creating_over_a_workspace_of_another_pack_adds_it_beside(tmp_path, mini_pack):
+    from conftest import copy_of_mini
+
+    second = load_pack(copy_of_mini(tmp_path / "second", "second"))
+    workspace.create(tmp_path / "ws", mini_pack)
+    found = workspace.create(tmp_path / "ws", second)
+    assert [m.name for m in found.members] == ["mini", "second"]
+    assert (found.root / "second" / "01_add.py").is_file() and (found.root / "01_add.py").is_file()

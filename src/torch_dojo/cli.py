@@ -13,10 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-from torch_dojo import __version__, grading, progress, render, runner, workspace
+from torch_dojo import __version__, grading, packs, progress, render, runner, workspace
 from torch_dojo.grading import GradeError
-from torch_dojo.pack import Exercise, Pack, PackError, UnknownExercise, load_builtin_pack, load_pack
-from torch_dojo.report import SCHEMA, Verdict
+from torch_dojo.pack import Exercise, Pack, PackError, UnknownExercise, load_pack
+from torch_dojo.packs import PacksError, Selection
+from torch_dojo.report import SCHEMA, Status, Verdict
 from torch_dojo.runner.environment import describe
 from torch_dojo.verify import verify_pack
 from torch_dojo.workspace import Workspace, WorkspaceError
@@ -25,6 +26,7 @@ LIST_SCHEMA = "torch-dojo/list@1"
 ALL_SCHEMA = "torch-dojo/check-all@1"
 VERIFY_SCHEMA = "torch-dojo/verify@1"
 DOCTOR_SCHEMA = "torch-dojo/doctor@1"
+PACKS_SCHEMA = "torch-dojo/packs@1"
 PACK_VAR = "TORCH_DOJO_PACK"
 
 
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.command(args)
-    except (UsageError, PackError, UnknownExercise, WorkspaceError, GradeError) as err:
+    except (UsageError, PackError, PacksError, UnknownExercise, WorkspaceError, GradeError) as err:
         print(f"torch-dojo: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -51,72 +53,113 @@ def main(argv: list[str] | None = None) -> int:
 
 def start(args: argparse.Namespace) -> int:
     """No command: find or create the workspace, then open the workbook (on a terminal) or
-    say what to do next (without one: a pipe, CI, an editor's task runner)."""
-    pack = _pack(args)
+    say what to do next (without one: a pipe, CI, an editor's task runner).
+
+    With --pack, that pack is added to the workspace (its files in a subfolder named after
+    it) and the workbook shows it alone; without, every pack of the workspace."""
+    named = _named_pack(args)
     found = _find_workspace(args)
-    created = found is None
+    created, changes = found is None, []
     if created:
         place = args.workspace or (Path(os.environ[workspace.ENV_VAR]) if os.environ.get(workspace.ENV_VAR) else None)
-        found = workspace.create(place or Path.cwd() / workspace.FOLDER, pack)
-    else:
-        moved = workspace.add_missing_starters(found, pack).moved
-        if moved:  # printed before the workbook opens, so it stays in the terminal after it
-            print("Renamed your files to the pack's new numbering: " + ", ".join(f"{m.old.name} -> {m.new.name}" for m in moved))
+        found = packs.create_workspace(place or Path.cwd() / workspace.FOLDER, named)
+    elif named is not None:  # added, or brought up to date; no other pack is touched
+        found, _, added = packs.add(found, named)
+        changes.append(added)
+    chosen = _select(args, found)
+    changes += [workspace.add_missing_starters(found, pack) for pack in chosen.packs]
+    moved = [m for change in changes for m in change.moved]
+    if moved:  # printed before the workbook opens, so it stays in the terminal after it
+        print("Renamed your files to the pack's new numbering: " + ", ".join(f"{m.old.name} -> {m.new.name}" for m in moved))
     if _interactive():
         from torch_dojo import tui  # Textual only where it is used: the CLI stays quick
 
-        return tui.run(pack, found, first_run=created)
+        return tui.run(chosen.packs, found, first_run=created)
     state = _load_progress(found)
-    upcoming = next((e for e in pack.exercises if state.of(e.slug).status != "passed"), None)
+    upcoming = next((e for e in chosen.exercises if state.of(found.key(e)).status != "passed"), None)
     style = render.stdout_style()
     verb = "Created your workspace" if created else "Your workspace is"
     print(f"{style('torch-dojo', 'bold')}: learn PyTorch by doing. {verb} at {found.root}")
     print("It holds one .py file per exercise: yours to edit, in any editor.\n")
-    print(render.exercise_list(pack, state, style))
+    print(_exercise_lists(chosen, state, style))
     if upcoming is None:
         print("\nEvery exercise passed. Well done! `torch-dojo solution ID` compares with the reference.")
     else:
         print(f"\nNext: open {found.file_for(upcoming)} in your editor, then run")
-        print(f"    torch-dojo check {upcoming.id}    to judge it")
-        print(f"    torch-dojo hint {upcoming.id}     for one hint at a time")
+        print(f"    torch-dojo check {chosen.address(upcoming)}    to judge it")
+        print(f"    torch-dojo hint {chosen.address(upcoming)}     for one hint at a time")
     return 0
 
 
 def list_exercises(args: argparse.Namespace) -> int:
-    pack = _pack(args)
-    found = _find_workspace(args)
+    chosen = _select(args, _find_workspace(args))
+    found = chosen.workspace
     state = _load_progress(found) if found else None
     if args.json:
         rows = []
-        for e in pack.exercises:
-            entry = state.of(e.slug) if state else progress.ExerciseProgress()
-            rows.append({"id": e.id, "slug": e.slug, "title": e.title, "chapter": e.chapter, "book": e.book,
+        for e in chosen.exercises:
+            entry = state.of(found.key(e)) if state else progress.ExerciseProgress()
+            rows.append({"id": e.id, "slug": e.slug, "pack": e.pack, "address": chosen.address(e), "title": e.title,
+                         "chapter": e.chapter, "book": e.book,
                          "requires": sorted(e.requires), "file": str(found.file_for(e)) if found else None,
                          "status": entry.status, "hints_shown": entry.hints_shown, "hints": len(e.hints)})
-        _print_json({"schema": LIST_SCHEMA, "pack": {"name": pack.name, "title": pack.title, "root": str(pack.root)},
-                     "workspace": str(found.root) if found else None, "exercises": rows})
+        described = [{"name": p.name, "title": p.title, "version": p.version, "root": str(p.root)} for p in chosen.packs]
+        _print_json({"schema": LIST_SCHEMA, "pack": described[0] if len(described) == 1 else None,
+                     "packs": described, "workspace": str(found.root) if found else None, "exercises": rows})
     else:
-        print(render.exercise_list(pack, state, render.stdout_style()))
-        if not found:
+        print(_exercise_lists(chosen, state, render.stdout_style()))
+        if chosen.outside:
+            print(f"\nNo progress shown: {chosen.outside}.")
+        elif not found:
             print("\nNo workspace here yet: run `torch-dojo` to create one.")
     return 0
 
 
+def list_packs(args: argparse.Namespace) -> int:
+    """Every pack there is, whether it loads, and where it comes from (exit 1 only when none loads)."""
+    found = _find_workspace(args)
+    named = _named_pack(args)
+    extra = [named] if named is not None and Path(named).expanduser().exists() else []
+    every = packs.available(extra, found)
+    if args.json:
+        _print_json({"schema": PACKS_SCHEMA, "workspace": str(found.root) if found else None,
+                     "packs": [a.to_json(found) for a in every]})
+    else:
+        style = render.stdout_style()
+        for one in every:
+            mark = style.mark(Status.PASSED if one.ok else Status.FAILED)
+            held = style("  (in your workspace)", "cyan") if found and found.holds(one.name) and one.ok else ""
+            if one.pack is not None:
+                size = f"{len(one.pack.exercises)} exercise{'s' if len(one.pack.exercises) != 1 else ''}"
+                version = f" {one.pack.version}" if one.pack.version else ""
+                print(f"{mark} {style(one.name, 'bold')}{version}: {one.pack.title}, {size}{held}")
+            else:
+                print(f"{mark} {style(one.name, 'bold')}")
+            where = one.origin.detail or str(one.root or "")
+            if one.root and str(one.root) != where:
+                where += f" ({one.root})"
+            print(style(f"    {one.origin.kind}: {where}", "dim"))
+            if one.problem:
+                print(f"    {style('problem:', 'red')} {one.problem}")
+        print("\n`torch-dojo --pack NAME` (or PATH) adds a pack to your workspace; its exercises are NAME/ID.")
+    return 0 if any(a.ok for a in every) else 1
+
+
 def check(args: argparse.Namespace) -> int:
-    pack = _pack(args)
+    chosen = _select(args, _find_workspace(args))
     if args.all:
         if args.exercise or args.file:
             raise UsageError("`check --all` takes no exercise and no --file.")
-        return _check_all(pack, _require_workspace(args), args)
+        return _check_all(chosen, _require_workspace(args, chosen), args)
     if not args.exercise:
         raise UsageError("say which exercise: `torch-dojo check 01` (or `check --all`).")
-    exercise = pack.find(args.exercise)
+    exercise = chosen.find(args.exercise)
     if args.file:
         file, found = Path(args.file), None
         if not file.is_file():
             raise UsageError(f"no file at {file}.")
     else:
-        found = _require_workspace(args)
+        found = _require_workspace(args, chosen)
         file = found.file_for(exercise)
     verdict = runner.check(exercise, file, time_limit=args.timeout)
     if found is not None:
@@ -124,17 +167,17 @@ def check(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(verdict.to_json())
     else:
-        print(render.verdict(verdict, render.stdout_style(), next_step=_next_step(pack, exercise, verdict, found)))
+        print(render.verdict(verdict, render.stdout_style(), next_step=_next_step(chosen, exercise, verdict, found)))
     return 0 if verdict.passed else 1
 
 
-def _check_all(pack: Pack, found: Workspace, args: argparse.Namespace) -> int:
+def _check_all(chosen: Selection, found: Workspace, args: argparse.Namespace) -> int:
     from torch_dojo.runner.warm import WarmRunner  # one torch import for all, not one each
 
     style = render.stdout_style()
     verdicts: list[Verdict] = []
     with WarmRunner() as warm:
-        for exercise in pack.exercises:
+        for exercise in chosen.exercises:
             verdict = warm.check(exercise, found.file_for(exercise), time_limit=args.timeout)
             _remember(found, exercise, verdict)
             verdicts.append(verdict)
@@ -152,43 +195,44 @@ def _check_all(pack: Pack, found: Workspace, args: argparse.Namespace) -> int:
 
 
 def hint(args: argparse.Namespace) -> int:
-    pack = _pack(args)
-    exercise = pack.find(args.exercise)
-    found = _find_workspace(args)
+    chosen = _select(args, _find_workspace(args))
+    exercise = chosen.find(args.exercise)
+    found, address = chosen.workspace, chosen.address(exercise)
     if found is None:
         print(f"Hint 1 of {len(exercise.hints)} for {exercise.label}:\n  {exercise.hints[0]}")
         print("\n(No workspace here, so hints are not remembered: run `torch-dojo` to create one.)")
         return 0
-    shown = progress.reveal_hint(found.progress_file, exercise.slug, len(exercise.hints)).of(exercise.slug).hints_shown
+    key = found.key(exercise)
+    shown = progress.reveal_hint(found.progress_file, key, len(exercise.hints)).of(key).hints_shown
     for number, text in enumerate(exercise.hints[:shown], start=1):
         marker = ">" if number == shown else " "
         print(f"{marker} Hint {number} of {len(exercise.hints)}: {text}")
     if shown == len(exercise.hints):
-        print(f"\nThat was the last hint. Still stuck? `torch-dojo solution {exercise.id} --force` shows the answer.")
+        print(f"\nThat was the last hint. Still stuck? `torch-dojo solution {address} --force` shows the answer.")
     else:
-        print(f"\nRun `torch-dojo hint {exercise.id}` again for the next one.")
+        print(f"\nRun `torch-dojo hint {address}` again for the next one.")
     return 0
 
 
 def solution(args: argparse.Namespace) -> int:
-    pack = _pack(args)
-    exercise = pack.find(args.exercise)
-    found = _find_workspace(args)
-    passed = bool(found) and _load_progress(found).of(exercise.slug).ever_passed
+    chosen = _select(args, _find_workspace(args))
+    exercise = chosen.find(args.exercise)
+    found = chosen.workspace
+    passed = bool(found) and _load_progress(found).of(found.key(exercise)).ever_passed
     if not (passed or args.force):
         print(f"The solution of {exercise.label} opens once your file passes; finding it yourself is the "
-              f"point. `torch-dojo hint {exercise.id}` helps; `--force` shows it now.", file=sys.stderr)
+              f"point. `torch-dojo hint {chosen.address(exercise)}` helps; `--force` shows it now.", file=sys.stderr)
         return 1
     print(render.source(exercise.solution.read_text(encoding="utf-8"), render.stdout_style()), end="")
     return 0
 
 
 def reset(args: argparse.Namespace) -> int:
-    pack = _pack(args)
-    exercise = pack.find(args.exercise)
-    found = _require_workspace(args)
+    chosen = _select(args, _find_workspace(args))
+    exercise = chosen.find(args.exercise)
+    found = _require_workspace(args, chosen)
     backup = workspace.reset(found, exercise)
-    progress.mark_reset(found.progress_file, exercise.slug)
+    progress.mark_reset(found.progress_file, found.key(exercise))
     print(f"{found.file_for(exercise)} is a fresh starter again.")
     if backup:
         print(f"What you had is saved at {backup}")
@@ -282,18 +326,45 @@ def grade(args: argparse.Namespace) -> int:
 
 # Helpers ----------------------------------------------------------------------------------
 
+def _named_pack(args: argparse.Namespace) -> str | None:
+    """The pack (a name or a path) named by --pack or $TORCH_DOJO_PACK, or None."""
+    return args.pack or os.environ.get(PACK_VAR) or None
+
+
 def _pack(args: argparse.Namespace) -> Pack:
     """The pack named by --pack or $TORCH_DOJO_PACK, else the built-in one."""
-    named = args.pack or os.environ.get(PACK_VAR)
-    return load_pack(Path(named)) if named else load_builtin_pack()
+    return packs.resolve(_named_pack(args), _find_workspace(args))
+
+
+def _select(args: argparse.Namespace, found: Workspace | None) -> Selection:
+    """The packs this command works on (--pack's, else the workspace's); says which cannot load."""
+    chosen = packs.select(found, _named_pack(args))
+    for warning in chosen.warnings:
+        print(f"torch-dojo: warning: {warning}", file=sys.stderr)
+    return chosen
+
+
+def _exercise_lists(chosen: Selection, state: progress.Progress | None, style: render.Style) -> str:
+    """Each pack's exercises with the learner's progress; another pack's ids need its name."""
+    found, parts = chosen.workspace, []
+    for pack in chosen.packs:
+        # render keys progress by slug; a pack beyond the first keeps it under PACK/SLUG
+        view = progress.Progress({e.slug: state.of(found.key(e)) for e in pack.exercises}) if state else None
+        text = render.exercise_list(pack, view, style)
+        if pack.name != chosen.bare:
+            text += f"\n  (exercises of this pack are {pack.name}/ID or {pack.name}/SLUG)"
+        parts.append(text)
+    return "\n\n".join(parts)
 
 
 def _find_workspace(args: argparse.Namespace) -> Workspace | None:
     return workspace.find(Path.cwd(), args.workspace)
 
 
-def _require_workspace(args: argparse.Namespace) -> Workspace:
-    found = _find_workspace(args)
+def _require_workspace(args: argparse.Namespace, chosen: Selection) -> Workspace:
+    found = chosen.workspace
+    if found is None and chosen.outside:
+        raise WorkspaceError(f"{chosen.outside}; or judge any file with `torch-dojo check ID --file PATH`.")
     if found is None:
         where = args.workspace or os.environ.get(workspace.ENV_VAR)
         place = f"at {where}" if where else "in this folder or above it"
@@ -307,7 +378,7 @@ def _load_progress(found: Workspace) -> progress.Progress:
 
 
 def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> None:
-    _warn(progress.record_verdict(found.progress_file, exercise.slug, verdict.status.value))
+    _warn(progress.record_verdict(found.progress_file, found.key(exercise), verdict.status.value))
 
 
 def _warn(state: progress.Progress) -> progress.Progress:
@@ -317,16 +388,18 @@ def _warn(state: progress.Progress) -> progress.Progress:
     return state
 
 
-def _next_step(pack: Pack, exercise: Exercise, verdict: Verdict, found: Workspace | None) -> str:
+def _next_step(chosen: Selection, exercise: Exercise, verdict: Verdict, found: Workspace | None) -> str:
     if found is None:
         return ""
+    address = chosen.address(exercise)
     if verdict.passed:
-        later = pack.exercises[pack.exercises.index(exercise) + 1:]
-        following = f" Next: `torch-dojo check {later[0].id}` ({later[0].title})." if later else ""
-        return (f"Passed! `torch-dojo solution {exercise.id}` shows the reference to compare with."
+        siblings = chosen.pack_named(exercise.pack).exercises
+        later = siblings[siblings.index(exercise) + 1:]
+        following = f" Next: `torch-dojo check {chosen.address(later[0])}` ({later[0].title})." if later else ""
+        return (f"Passed! `torch-dojo solution {address}` shows the reference to compare with."
                 + following)
-    return (f"Edit {found.file_for(exercise)} and run `torch-dojo check {exercise.id}` again; "
-            f"`torch-dojo hint {exercise.id}` gives one hint at a time.")
+    return (f"Edit {found.file_for(exercise)} and run `torch-dojo check {address}` again; "
+            f"`torch-dojo hint {address}` gives one hint at a time.")
 
 
 def _interactive() -> bool:
@@ -364,8 +437,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"torch-dojo {__version__}")
     parser.add_argument("--workspace", type=Path, metavar="DIR",
                         help=f"the workspace to use (default: found from here upwards, or ${workspace.ENV_VAR})")
-    parser.add_argument("--pack", type=Path, metavar="DIR",
-                        help=f"use the pack in DIR instead of the built-in one (or ${PACK_VAR})")
+    parser.add_argument("--pack", metavar="NAME|PATH",
+                        help=f"work on this pack only: an available pack's name or a pack folder (or ${PACK_VAR}); "
+                             "with no command, add it to the workspace")
     parser.set_defaults(command=start)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -374,7 +448,7 @@ def _parser() -> argparse.ArgumentParser:
     listing.set_defaults(command=list_exercises)
 
     checking = commands.add_parser("check", help="judge an exercise (exit 0 only when it passed)")
-    checking.add_argument("exercise", nargs="?", metavar="ID|SLUG", help="e.g. 07 or ddp_script")
+    checking.add_argument("exercise", nargs="?", metavar="ID|SLUG", help="e.g. 07, ddp_script or PACK/ID")
     checking.add_argument("--all", action="store_true", help="check every exercise of the workspace")
     checking.add_argument("--file", metavar="PATH", help="judge this file instead (no workspace needed, no progress kept)")
     checking.add_argument("--json", action="store_true", help="print the verdict as JSON (docs/json.md)")
@@ -394,6 +468,10 @@ def _parser() -> argparse.ArgumentParser:
     resetting.add_argument("exercise", metavar="ID|SLUG")
     resetting.set_defaults(command=reset)
 
+    listing_packs = commands.add_parser("packs", help="every pack available: built-in, installed, added")
+    listing_packs.add_argument("--json", action="store_true", help="print one JSON document")
+    listing_packs.set_defaults(command=list_packs)
+
     doctoring = commands.add_parser("doctor", help="torch, CUDA, torchvision and torchrun on this machine")
     doctoring.add_argument("--json", action="store_true")
     doctoring.set_defaults(command=doctor)
@@ -411,7 +489,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Judge each subfolder of SUBMISSIONS (one student's workspace, or a folder of their "
                     "files) on every exercise of the pack, in a process their code never ran in.")
     grading.add_argument("submissions", metavar="SUBMISSIONS", help="the folder with one subfolder per student")
-    grading.add_argument("--pack", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+    grading.add_argument("--pack", metavar="NAME|PATH", default=argparse.SUPPRESS,
                          help="the pack to grade with (default: the built-in one, or $" + PACK_VAR + ")")
     grading.add_argument("--out", metavar="FILE", help="write FILE.csv or FILE.json; the run can then be resumed")
     grading.add_argument("--jobs", type=_jobs, default=2, metavar="N", help="checks run at once (default 2)")

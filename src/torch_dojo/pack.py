@@ -9,7 +9,9 @@ A pack is a folder::
 
 where ``F`` is the exercise's ``file``. The built-in pack and an instructor's pack load
 the same way. Loading validates everything first and raises one ``PackError`` listing
-every problem with its file and field, so nothing is ever half-loaded.
+every problem with its file and field, so nothing is ever half-loaded. A pack that needs
+a newer torch-dojo (``requires_torch_dojo``) fails with that one problem alone: the rest
+of its manifest may use fields this version does not know.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from torch_dojo import __version__
+
 MANIFEST = "pack.toml"
 REQUIREMENTS = ("cuda", "torchvision", "distributed")
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 _ID = re.compile(r"^[A-Za-z0-9]+$")
 _FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
-_PACK_KEYS = {"name", "title", "description"}
+_PACK_KEYS = {"name", "title", "description", "version", "requires_torch_dojo"}
 _EXERCISE_KEYS = {
     "id", "slug", "title", "chapter", "book", "file", "task", "hints", "requires",
     "time_limit", "memory_limit_mb",
@@ -80,6 +84,7 @@ class Exercise:
     time_limit: float
     memory_limit_mb: int
     root: Path
+    pack: str = ""  # the name of the pack it belongs to
 
     @property
     def starter(self) -> Path:
@@ -104,6 +109,9 @@ class Pack:
     title: str
     root: Path
     exercises: tuple[Exercise, ...]
+    version: str = ""  # the pack's own version, as its author numbers it
+    description: str = ""
+    requires_torch_dojo: str = ""  # a version specifier such as ">=0.1"
 
     def find(self, key: str) -> Exercise:
         """An exercise by id (``07``, also ``7``) or slug."""
@@ -149,7 +157,11 @@ def load_pack(root: Path) -> Pack:
     if not isinstance(pack_table, dict):
         problems.append(Problem(manifest, "[pack]", "missing: the manifest needs a [pack] table with a name"))
         pack_table = {}
+    problems += _version_problems(manifest, pack_table.get("requires_torch_dojo"))
     problems += _unknown_keys(manifest, "[pack]", pack_table, _PACK_KEYS)
+    for key in ("title", "version", "description"):
+        if key in pack_table and not isinstance(pack_table[key], str):
+            problems.append(Problem(manifest, f"pack.{key}", "must be a string"))
     name = pack_table.get("name")
     if not isinstance(name, str) or not _SLUG.match(name):
         problems.append(Problem(manifest, "pack.name", "must be a short lowercase name like 'core' (letters, digits, _)"))
@@ -161,17 +173,20 @@ def load_pack(root: Path) -> Pack:
         tables = []
     exercises = []
     for index, table in enumerate(tables):
-        exercise, found = _exercise(manifest, index, table, root)
+        exercise, found = _exercise(manifest, index, table, root, name if isinstance(name, str) else "")
         problems += found
         if exercise is not None:
             exercises.append(exercise)
     problems += _duplicates(manifest, exercises)
     if problems:
         raise PackError(problems)
-    return Pack(name=name, title=str(pack_table.get("title", name)), root=root, exercises=tuple(exercises))
+    return Pack(name=name, title=str(pack_table.get("title", name)), root=root, exercises=tuple(exercises),
+                version=pack_table.get("version", ""), description=pack_table.get("description", ""),
+                requires_torch_dojo=pack_table.get("requires_torch_dojo", ""))
 
 
-def _exercise(manifest: Path, index: int, table: object, root: Path) -> tuple[Exercise | None, list[Problem]]:
+def _exercise(manifest: Path, index: int, table: object, root: Path,
+              pack: str) -> tuple[Exercise | None, list[Problem]]:
     where = f"exercise[{index}]"
     if not isinstance(table, dict):
         return None, [Problem(manifest, where, "must be a table")]
@@ -224,7 +239,7 @@ def _exercise(manifest: Path, index: int, table: object, root: Path) -> tuple[Ex
     return Exercise(
         id=ex_id, slug=slug, title=title, chapter=chapter, book=book, file=file, task=task,
         hints=tuple(hints), requires=frozenset(requires), time_limit=float(time_limit),
-        memory_limit_mb=int(memory), root=root,
+        memory_limit_mb=int(memory), root=root, pack=pack,
     ), []
 
 
@@ -256,3 +271,66 @@ def _duplicates(manifest: Path, exercises: list[Exercise]) -> list[Problem]:
                 problems.append(Problem(manifest, f"exercise ({exercise.slug}).{field}", f"'{value}' is used by two exercises"))
             seen.add(value)
     return problems
+
+
+# requires_torch_dojo ------------------------------------------------------------------------
+# A PEP 440 specifier on plain release numbers ("1.2.3"), which is all torch-dojo publishes;
+# a small comparison instead of a dependency on `packaging`.
+
+_CLAUSE = re.compile(r"^\s*(~=|==|!=|<=|>=|<|>)\s*(\d+(?:\.\d+)*)(\.\*)?\s*$")
+_RELEASE = re.compile(r"^\d+(?:\.\d+)*")
+
+
+def _release(version: str) -> tuple[int, ...]:
+    match = _RELEASE.match(version)
+    return tuple(int(part) for part in match.group().split(".")) if match else (0,)
+
+
+def _padded(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    width = max(len(a), len(b))
+    return a + (0,) * (width - len(a)), b + (0,) * (width - len(b))
+
+
+def satisfies(version: str, specifier: str) -> bool:
+    """Whether ``version`` meets every clause of ``specifier`` (">=0.1,<2", "~=0.3", "==0.1.*").
+
+    Raises ValueError for a clause that is not an operator and a dotted number."""
+    have = _release(version)
+    for clause in specifier.split(","):
+        match = _CLAUSE.match(clause)
+        if match is None or (match.group(3) and match.group(1) not in ("==", "!=")) or (
+                match.group(1) == "~=" and "." not in match.group(2)):
+            raise ValueError(clause.strip())
+        op, want = match.group(1), _release(match.group(2))
+        if match.group(3):  # ==1.2.* : the leading numbers match
+            same = _padded(have, want)[0][:len(want)] == want
+            ok = same if op == "==" else not same
+        elif op == "~=":  # ~=1.4.2 means >=1.4.2, ==1.4.*
+            mine, theirs = _padded(have, want)
+            ok = mine >= theirs and mine[:len(want) - 1] == want[:-1]
+        else:
+            mine, theirs = _padded(have, want)
+            ok = {"==": mine == theirs, "!=": mine != theirs, "<=": mine <= theirs, ">=": mine >= theirs,
+                  "<": mine < theirs, ">": mine > theirs}[op]
+        if not ok:
+            return False
+    return True
+
+
+def _version_problems(manifest: Path, specifier: object) -> list[Problem]:
+    """What is wrong with the requirement. A pack this torch-dojo is too old for raises at
+    once: the rest of its manifest may use what only a newer torch-dojo knows."""
+    field = "pack.requires_torch_dojo"
+    if specifier is None:
+        return []
+    if not isinstance(specifier, str) or not specifier.strip():
+        return [Problem(manifest, field, "must be a version requirement like \">=0.1\"")]
+    try:
+        ok = satisfies(__version__, specifier)
+    except ValueError as err:
+        return [Problem(manifest, field, f"'{err}' is not a version requirement; write one like \">=0.1\" "
+                                         "(operators ==, !=, <, <=, >, >=, ~=, clauses joined by commas)")]
+    if not ok:
+        raise PackError([Problem(manifest, field, f"this pack needs torch-dojo {specifier}, and this is "
+                                                  f"torch-dojo {__version__}. Update it: pip install -U torch-dojo")])
+    return []

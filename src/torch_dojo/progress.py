@@ -1,6 +1,8 @@
 """The learner's progress: one small JSON file, written atomically under a lock.
 
-Keyed by exercise slug (stable when a pack renumbers its exercises). A file that cannot
+Keyed by exercise slug (stable when a pack renumbers its exercises); the exercises of a
+pack beyond the workspace's first are keyed ``PACK/SLUG`` (``Workspace.key``), so two packs
+never share an entry. Callers pass the key; this module does not care which. A file that cannot
 be read is set aside (``progress.json.corrupt-…``) and progress starts afresh with a
 warning: a broken file never stops the learner.
 """
@@ -37,8 +39,9 @@ class Progress:
     exercises: dict[str, ExerciseProgress] = field(default_factory=dict)
     warning: str = ""  # set when the file was unreadable and progress started afresh
 
-    def of(self, slug: str) -> ExerciseProgress:
-        return self.exercises.setdefault(slug, ExerciseProgress())
+    def of(self, key: str) -> ExerciseProgress:
+        """The entry of a slug (or PACK/SLUG), a fresh one when there is none yet."""
+        return self.exercises.setdefault(key, ExerciseProgress())
 
     def record_verdict(self, slug: str, status: str) -> None:
         entry = self.of(slug)

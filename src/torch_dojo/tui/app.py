@@ -24,7 +24,7 @@ class DojoApp(App):
         self._screen_args = dict(check=check, probe=probe, warm_up=warm_up, first_run=first_run)
 
     def on_mount(self) -> None:
-        self.title = f"torch-dojo · {self.workbook.pack.title}"
+        self.title = f"torch-dojo · {self.workbook.title}"
         self.push_screen(WorkbookScreen(self.workbook, **self._screen_args))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 POLL_VAR = "TORCH_DOJO_POLL"
 POLL_MS = 500
@@ -43,12 +43,15 @@ def polling_reason(folder: Path, mounts: Path = Path("/proc/mounts")) -> str:
 
 
 class Watcher:
-    """Calls ``on_change(paths)`` from its thread when ``.py`` files in ``folder`` change."""
+    """Calls ``on_change(paths)`` from its thread when ``.py`` files in ``folder`` change.
 
-    def __init__(self, folder: Path, on_change: Callable[[set[Path]], None],
+    ``folder`` may be several folders (a workspace's packs); the first decides on polling."""
+
+    def __init__(self, folder: Path | Sequence[Path], on_change: Callable[[set[Path]], None],
                  on_polling: Callable[[str], None] | None = None):
-        self.folder = folder
-        self.polling = polling_reason(folder)
+        self.folders = [folder] if isinstance(folder, Path) else list(dict.fromkeys(folder))
+        self.folder = self.folders[0]
+        self.polling = polling_reason(self.folder)
         self._on_change, self._on_polling = on_change, on_polling
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="torch-dojo-watch", daemon=True)
@@ -77,7 +80,8 @@ class Watcher:
     def _watch(self) -> None:
         import watchfiles  # here: the app paints before this import
 
-        for changes in watchfiles.watch(self.folder, watch_filter=_python_files, stop_event=self._stop,
+        folders = [f for f in self.folders if f.is_dir()] or [self.folder]
+        for changes in watchfiles.watch(*folders, watch_filter=_python_files, stop_event=self._stop,
                                         recursive=False, force_polling=bool(self.polling),
                                         poll_delay_ms=POLL_MS, debounce=400, step=50,
                                         ignore_permission_denied=True):

@@ -24,10 +24,10 @@ def keys_table() -> str:
 
 
 def welcome(workbook: Workbook) -> str:
-    total = len(workbook.pack.exercises)
+    total = len(workbook.exercises)
     return f"""# Welcome to torch-dojo
 
-**{workbook.pack.title}**: {total} exercises, each a small Python file you complete.
+**{workbook.title}**: {total} exercises, each a small Python file you complete.
 
 Your files are in **`{workbook.workspace.root}`**, one per exercise. They are yours: open
 the current one in any editor (or press `e`), write the code its docstring asks for, and
@@ -44,8 +44,8 @@ compare with. Your progress is saved as you go: quit with `q`, come back with `t
 def finished(workbook: Workbook) -> str:
     return f"""# Every exercise passed
 
-You finished **{workbook.pack.title}**: {len(workbook.pack.exercises)} of
-{len(workbook.pack.exercises)} exercises. Well done.
+You finished **{workbook.title}**: {len(workbook.exercises)} of
+{len(workbook.exercises)} exercises. Well done.
 
 - Compare your files with the reference solutions (`s` on any exercise).
 - Run the whole pack headless, as a CI job would: `torch-dojo check --all`.

@@ -76,12 +76,13 @@ class WorkbookScreen(Screen):
         self.workbook, self.first_run = workbook, first_run
         self._check, self._probe, self._warm_up = check, probe, warm_up
         self.current = workbook.first_to_do()
-        self.running = ""  # slug of the exercise being checked
+        self.running = ""  # key (Workbook.key) of the exercise being checked
         self.pending_only = False
         self.polling = ""
         self._checked: dict[Path, tuple[int, int] | None] = {}  # file -> signature at its last check
         self._was_finished = workbook.all_passed()
-        self.watcher = Watcher(workbook.workspace.root, lambda paths: self.post_message(FilesChanged(paths)),
+        folders = [workbook.workspace.folder_for(pack.name) for pack in workbook.packs]
+        self.watcher = Watcher(folders, lambda paths: self.post_message(FilesChanged(paths)),
                                lambda reason: self.post_message(Polling(reason)))
 
     def compose(self) -> ComposeResult:
@@ -137,18 +138,19 @@ class WorkbookScreen(Screen):
         self.current = exercise
         wb = self.workbook
         file = wb.file_for(exercise)
-        verdict = wb.verdicts.get(exercise.slug)
-        self.query_one("#title", Label).update(f"{exercise.id} · {exercise.title}  [dim]{file}[/]")
+        verdict = wb.verdicts.get(wb.key(exercise))
+        pack = f"{exercise.pack} · " if len(wb.packs) > 1 else ""
+        self.query_one("#title", Label).update(f"{pack}{exercise.id} · {exercise.title}  [dim]{file}[/]")
         self.redraw_list()
         self.query_one(TaskView).show(exercise, str(file), wb.hints_shown(exercise))
         self.query_one(SourceView).show(file)
         self.show_verdict(exercise)
-        if self.running == exercise.slug:
+        if self.running == wb.key(exercise):
             self.query_one(StatusLine).running("checking")
         self.query_one(TabbedContent).active = "verdict" if verdict else "task"
 
     def show_verdict(self, exercise: Exercise) -> None:
-        verdict = self.workbook.verdicts.get(exercise.slug)
+        verdict = self.workbook.verdicts.get(self.workbook.key(exercise))
         status = self.workbook.status(exercise)
         self.query_one(VerdictView).show(exercise, verdict, status)
         self.query_one(OutputView).show(verdict)
@@ -167,7 +169,7 @@ class WorkbookScreen(Screen):
 
     def start_check(self, exercise: Exercise, why: str) -> None:
         self._checked[self.workbook.file_for(exercise)] = signature(self.workbook.file_for(exercise))
-        self.running = exercise.slug
+        self.running = self.workbook.key(exercise)
         self.query_one(StatusLine).running(why)
         self.redraw_list()
         self.run_checks(exercise, why)
@@ -188,7 +190,7 @@ class WorkbookScreen(Screen):
             self.post_message(CheckFinished(exercise, verdict))
 
     def on_check_finished(self, message: CheckFinished) -> None:
-        if message.exercise.slug == self.running:
+        if self.workbook.key(message.exercise) == self.running:
             self.running = ""
         if message.exercise == self.current:
             self.show_verdict(self.current)

@@ -1,4 +1,5 @@
-"""The exercise list, grouped by chapter, each with its status; the pack's progress below."""
+"""The exercise list, grouped by pack (when there are several) and chapter, each with its
+status; the progress of them all below."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def entry(exercise: Exercise, status: str, missing: str) -> Text:
 class ExerciseList(Vertical):
     """Posts ``ExerciseChosen`` when the learner moves to an exercise."""
 
-    _by_slug: dict[str, Exercise] = {}
+    _by_key: dict[str, Exercise] = {}
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="exercises")
@@ -40,30 +41,36 @@ class ExerciseList(Vertical):
     def show(self, workbook: Workbook, current: Exercise, *, running: str = "",
              pending_only: bool = False) -> None:
         """Draw every exercise (or only those not passed) with ``current`` highlighted."""
-        self._by_slug = {e.slug: e for e in workbook.pack.exercises}
+        self._by_key = {workbook.key(e): e for e in workbook.exercises}
         options: list[Option] = []
-        chapter = None
-        for exercise in workbook.pack.exercises:
-            status = "running" if exercise.slug == running else workbook.status(exercise)
-            if pending_only and status == "passed" and exercise != current:
-                continue
-            if exercise.chapter != chapter:
-                chapter = exercise.chapter
-                options.append(Option(Text(chapter, style="bold"), disabled=True))
-            options.append(Option(entry(exercise, status, workbook.missing(exercise)), id=exercise.slug))
+        several = len(workbook.packs) > 1
+        for pack in workbook.packs:
+            if several:  # the pack's title and its own progress head its chapters
+                head = f"{pack.title}  {workbook.passed_count(pack)}/{len(pack.exercises)}"
+                options.append(Option(Text(head, style="bold reverse"), disabled=True))
+            chapter = None
+            for exercise in pack.exercises:
+                key = workbook.key(exercise)
+                status = "running" if key == running else workbook.status(exercise)
+                if pending_only and status == "passed" and exercise != current:
+                    continue
+                if exercise.chapter != chapter:
+                    chapter = exercise.chapter
+                    options.append(Option(Text(chapter, style="bold"), disabled=True))
+                options.append(Option(entry(exercise, status, workbook.missing(exercise)), id=key))
         listing = self.query_one(OptionList)
         with listing.prevent(OptionList.OptionHighlighted):
             listing.set_options(options)
-            listing.highlighted = listing.get_option_index(current.slug)
-        total, done = len(workbook.pack.exercises), workbook.passed_count()
+            listing.highlighted = listing.get_option_index(workbook.key(current))
+        total, done = len(workbook.exercises), workbook.passed_count()
         self.query_one(ProgressBar).update(total=total, progress=done)
         filtered = "  (showing what is left: f shows all)" if pending_only else ""
         self.query_one("#pack-progress-label", Label).update(f"{done} of {total} passed{filtered}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option.id in self._by_slug:
-            self.post_message(ExerciseChosen(self._by_slug[event.option.id]))
+        if event.option.id in self._by_key:
+            self.post_message(ExerciseChosen(self._by_key[event.option.id]))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()  # Enter on an exercise: already chosen by highlighting it
