@@ -205,7 +205,14 @@ def doctor(args: argparse.Namespace) -> int:
 
 
 def pack_verify(args: argparse.Namespace) -> int:
-    pack = load_pack(Path(args.path)) if args.path else _pack(args)
+    try:
+        pack = load_pack(Path(args.path)) if args.path else _pack(args)
+    except PackError as err:
+        if not args.json:
+            raise
+        _print_json({"schema": VERIFY_SCHEMA, "pack": None, "ok": False, "exercises": [],
+                     "manifest": [{"file": str(p.file), "field": p.field, "message": p.message} for p in err.problems]})
+        return 2
     results = verify_pack(pack, jobs=args.jobs)
     if args.json:
         _print_json({"schema": VERIFY_SCHEMA, "pack": pack.name, "ok": all(r.ok for r in results),
@@ -214,6 +221,20 @@ def pack_verify(args: argparse.Namespace) -> int:
         print(f"Verifying pack '{pack.name}' at {pack.root}\n")
         print(render.verification(results, render.stdout_style()))
     return 0 if all(r.ok for r in results) else 1
+
+
+def pack_new(args: argparse.Namespace) -> int:
+    from torch_dojo.scaffold import ScaffoldError, new_pack
+
+    try:
+        root = new_pack(args.name, args.dir)
+    except ScaffoldError as err:
+        raise UsageError(str(err)) from None
+    print(f"Created the pack '{args.name}' at {root}: one exercise, with its starter, checks and solution.")
+    print(f"\nNext:\n    torch-dojo pack verify {root}    proves it sound (it is, as created)")
+    print(f"    torch-dojo --pack {root}          opens it as a learner would")
+    print("Then make the exercise yours, and add more: README.md in the pack says how.")
+    return 0
 
 
 # Helpers ----------------------------------------------------------------------------------
@@ -331,6 +352,11 @@ def _parser() -> argparse.ArgumentParser:
     verifying.add_argument("--json", action="store_true")
     verifying.add_argument("--jobs", type=int, default=2, metavar="N", help="exercises verified at once (default 2)")
     verifying.set_defaults(command=pack_verify)
+    creating = pack_commands.add_parser("new", help="create a pack with one working exercise, to make your own")
+    creating.add_argument("name", metavar="NAME", help="the pack's name: lowercase letters, digits and _")
+    creating.add_argument("--dir", type=Path, default=Path("."), metavar="PARENT",
+                          help="where to create the NAME folder (default: here)")
+    creating.set_defaults(command=pack_new)
     return parser
 
 
