@@ -158,7 +158,7 @@ def test_pack_verify_on_a_good_and_a_bad_pack(dojo, tmp_path):
     (bad / "exercises" / "01_add.py").write_text(SOLVED)
     run = dojo("pack", "verify", str(bad))
     assert run.returncode == 1
-    assert "the starter exercises/01_add.py already passes" in run.stdout
+    assert "exercises/01_add.py: exercise 01 (add): the starter already passes its checks" in run.stdout
 
 
 def test_doctor_reports_torch_and_cuda(dojo):

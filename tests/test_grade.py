@@ -35,6 +35,10 @@ class FakeCheck:
         self.calls: list[str] = []
         self.interrupt_after, self.crash_on = interrupt_after, crash_on
 
+    @property
+    def students(self) -> list[str]:
+        return [call for call in self.calls if not call.startswith("solutions/")]
+
     def __call__(self, exercise, file: Path) -> Verdict:
         if self.interrupt_after is not None and len(self.calls) >= self.interrupt_after:
             raise KeyboardInterrupt
@@ -100,7 +104,8 @@ def test_every_student_gets_a_mark_for_every_exercise(tmp_path, mini_pack):
                      ("ben", "add"): ("failed", 0), ("ben", "greet"): ("passed", 1),
                      ("cy", "add"): ("passed", 1), ("cy", "greet"): ("missing", 0)}
     assert grades.total("ben") == (1, 2) and grades.complete
-    assert len(check.calls) == 5  # a missing file is never "checked"
+    assert len(check.students) == 5  # a missing file is never "checked"
+    assert len(check.calls) == 7  # and each reference solution once
     assert "add(1, 2) gave None" in grades.marks[("ben", "add")].message
 
 
@@ -115,11 +120,11 @@ def test_a_fault_of_the_grader_is_an_error_mark_and_the_run_goes_on(tmp_path, mi
 def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, mini_pack):
     journal = Journal(tmp_path / "grades.csv.journal")
     with pytest.raises(KeyboardInterrupt):
-        grading.grade(mini_pack, students(tmp_path), checks=[FakeCheck(interrupt_after=3)], journal=journal)
+        grading.grade(mini_pack, students(tmp_path), checks=[FakeCheck(interrupt_after=5)], journal=journal)
     assert len(journal.path.read_text().splitlines()) == 3
     again = FakeCheck()
     grades = grading.grade(mini_pack, students(tmp_path), checks=[again], journal=journal)
-    assert grades.complete and grades.reused == 3 and len(again.calls) == 2
+    assert grades.complete and grades.reused == 3 and len(again.students) == 2
 
 
 def test_a_resubmitted_file_is_judged_again_and_only_that_one(tmp_path, mini_pack):
@@ -128,7 +133,7 @@ def test_a_resubmitted_file_is_judged_again_and_only_that_one(tmp_path, mini_pac
     (tmp_path / "subs" / "ben" / "01_add.py").write_text(RIGHT["01_add.py"])
     again = FakeCheck()
     grades = grading.grade(mini_pack, everyone, checks=[again], journal=journal)
-    assert again.calls == ["ben/add"]
+    assert again.students == ["ben/add"]
     assert grades.marks[("ben", "add")].status == "passed"
 
 
@@ -139,13 +144,41 @@ def test_a_journal_line_cut_short_by_a_crash_is_skipped(tmp_path, mini_pack):
     journal.path.write_text(text[: len(text) - 20])  # the last mark half-written
     again = FakeCheck()
     grading.grade(mini_pack, students(tmp_path), checks=[again], journal=journal)
-    assert len(again.calls) == 1
+    assert len(again.students) == 1
 
 
 def test_several_checks_run_at_once(tmp_path, mini_pack):
     first, second = FakeCheck(), FakeCheck()
     grades = grading.grade(mini_pack, students(tmp_path), checks=[first, second])
-    assert grades.complete and len(first.calls) + len(second.calls) == 5
+    assert grades.complete and len(first.students) + len(second.students) == 5
+
+
+def test_every_student_is_scored_out_of_what_the_reference_shows(tmp_path, mini_pack):
+    """Per-check points: a file that never reached its checks (a syntax error) is scored out
+    of the same total as one that passed half of them, the reference's."""
+    def check(exercise, file):
+        text = file.read_text()
+        if "def add(a, b)\n" in text:  # a syntax error: no check ran
+            return Verdict(exercise.id, exercise.slug, exercise.title, Status.ERROR, "SyntaxError")
+        worth = [("ints", 2.0), ("floats", 1.0), ("names", None)]
+        right = "return" in text and "pass" not in text
+        results = tuple(CheckResult(name, Status.PASSED if right or name == "ints" else Status.FAILED, "", "", 0.0,
+                                    points) for name, points in worth)
+        status = Status.PASSED if right else Status.FAILED
+        return Verdict(exercise.id, exercise.slug, exercise.title, status, checks=results)
+
+    make(tmp_path / "subs" / "dee", {"01_add.py": "def add(a, b)\n    return a + b\n"})
+    grades = grading.grade(mini_pack, students(tmp_path), checks=[check])
+    assert [(m.earned, m.possible) for m in (grades.marks[(s, "add")] for s in ("ana", "ben", "dee"))] == \
+        [(4, 4), (2, 4), (0, 4)]
+    assert grades.marks[("cy", "greet")].possible == 4  # missing: still out of the same total
+
+
+def test_a_reference_that_fails_here_is_said_before_anyone_is_marked(tmp_path, mini_pack):
+    said = []
+    grading.grade(mini_pack, students(tmp_path), checks=[FakeCheck(crash_on="solutions/02")],
+                  on_reference=lambda exercise, verdict: said.append((exercise.slug, verdict.status.value)))
+    assert said == [("add", "passed"), ("greet", "error")]
 
 
 # Output ----------------------------------------------------------------------------------
@@ -170,7 +203,7 @@ def test_the_json_says_every_mark_and_the_summary(tmp_path, mini_pack):
     assert data["schema"] == "torch-dojo/grade@1"
     ben = next(s for s in data["students"] if s["student"] == "ben")
     assert ben["total"] == 1 and ben["exercises"]["01"]["status"] == "failed"
-    assert ben["exercises"]["01"]["checks"] == [{"name": "it works", "status": "failed"}]
+    assert ben["exercises"]["01"]["checks"] == [{"name": "it works", "status": "failed", "points": None}]
     assert data["summary"]["exercises"]["02"]["statuses"] == {"passed": 2, "missing": 1}
 
 

@@ -250,7 +250,14 @@ def doctor(args: argparse.Namespace) -> int:
 
 
 def pack_verify(args: argparse.Namespace) -> int:
-    pack = load_pack(Path(args.path)) if args.path else _pack(args)
+    try:
+        pack = load_pack(Path(args.path)) if args.path else _pack(args)
+    except PackError as err:
+        if not args.json:
+            raise
+        _print_json({"schema": VERIFY_SCHEMA, "pack": None, "ok": False, "exercises": [],
+                     "manifest": [{"file": str(p.file), "field": p.field, "message": p.message} for p in err.problems]})
+        return 2
     results = verify_pack(pack, jobs=args.jobs)
     if args.json:
         _print_json({"schema": VERIFY_SCHEMA, "pack": pack.name, "ok": all(r.ok for r in results),
@@ -288,12 +295,21 @@ def grade(args: argparse.Namespace) -> int:
         print(f"[{done:>{len(str(total))}}/{total}] {mark.student}  {mark.exercise_id} {mark.slug}: {mark.status} "
               f"{grading.number(mark.earned)}/{grading.number(mark.possible)}{note}", file=sys.stderr, flush=True)
 
+    def reference_line(exercise: Exercise, verdict: Verdict) -> None:
+        if verdict.status in (Status.PASSED, Status.SKIPPED):
+            print(f"reference {exercise.label}: {verdict.status}", file=sys.stderr, flush=True)
+        else:
+            print(f"torch-dojo: warning: the reference solution of {exercise.label} does not pass on this machine "
+                  f"({verdict.status}: {grading.why(verdict)}). Marks of this exercise say more about the pack or the "
+                  "machine than about the students: `torch-dojo pack verify` shows what is wrong.",
+                  file=sys.stderr, flush=True)
+
     runners = [WarmRunner() for _ in range(args.jobs)]
     try:
         for warm in runners:
             warm.start()
         grades = grading.grade(pack, students, checks=[partial(w.check, judged=True) for w in runners],
-                               score=grading.all_or_nothing, journal=journal, on_mark=progress_line)
+                               journal=journal, on_mark=progress_line, on_reference=reference_line)
     except KeyboardInterrupt:
         where = f"; run the same command again to go on from there ({journal.path} keeps them)" if journal else \
             "; give --out FILE to make a run resumable"
@@ -321,6 +337,20 @@ def grade(args: argparse.Namespace) -> int:
         if out is not None:
             reused = f" ({grades.reused} marks reused from {journal.path.name})" if grades.reused else ""
             print(f"\nWritten to {out}{reused}.")
+    return 0
+
+
+def pack_new(args: argparse.Namespace) -> int:
+    from torch_dojo.scaffold import ScaffoldError, new_pack
+
+    try:
+        root = new_pack(args.name, args.dir)
+    except ScaffoldError as err:
+        raise UsageError(str(err)) from None
+    print(f"Created the pack '{args.name}' at {root}: one exercise, with its starter, checks and solution.")
+    print(f"\nNext:\n    torch-dojo pack verify {root}    proves it sound (it is, as created)")
+    print(f"    torch-dojo --pack {root}          opens it as a learner would")
+    print("Then make the exercise yours, and add more: README.md in the pack says how.")
     return 0
 
 
@@ -496,6 +526,11 @@ def _parser() -> argparse.ArgumentParser:
     grading.add_argument("--fresh", action="store_true", help="judge everything again, ignoring an earlier run")
     grading.add_argument("--json", action="store_true", help="print the grades as JSON (docs/json.md)")
     grading.set_defaults(command=grade)
+    creating = pack_commands.add_parser("new", help="create a pack with one working exercise, to make your own")
+    creating.add_argument("name", metavar="NAME", help="the pack's name: lowercase letters, digits and _")
+    creating.add_argument("--dir", type=Path, default=Path("."), metavar="PARENT",
+                          help="where to create the NAME folder (default: here)")
+    creating.set_defaults(command=pack_new)
     return parser
 
 

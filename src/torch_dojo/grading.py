@@ -36,6 +36,7 @@ from typing import Callable, Iterable, Iterator
 from torch_dojo import __version__
 from torch_dojo.pack import Exercise, Pack
 from torch_dojo.report import Status, Verdict
+from torch_dojo.scoring import score
 
 SCHEMA = "torch-dojo/grade@1"
 JOURNAL_SCHEMA = "torch-dojo/grade-journal@1"
@@ -43,8 +44,9 @@ MISSING = "missing"
 SEARCH_DEPTH = 4  # how deep in a student's folder their files are looked for
 _SKIPPED_DIRS = {".git", ".dojo", "__pycache__", ".venv", "venv", "node_modules", ".ipynb_checkpoints"}
 
+GRADER_FAULT = "the grader could not check this file"
+
 Check = Callable[[Exercise, Path], Verdict]
-Score = Callable[[Exercise, Verdict], tuple[float, float]]
 
 
 class GradeError(Exception):
@@ -71,6 +73,7 @@ class Mark:
     message: str = ""  # the first lines of why, when it did not pass
     checks: list[dict] = field(default_factory=list)
     fingerprint: str = ""
+    skipped: float = 0.0  # points of checks this machine could not run (scoring.Score)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -83,6 +86,7 @@ class Grades:
     students: list[Submission]
     marks: dict[tuple[str, str], Mark]
     reused: int = 0  # marks taken from the journal
+    expected: dict[str, Verdict] = field(default_factory=dict)  # each reference solution, judged here
 
     def of(self, student: str, exercise: Exercise) -> Mark | None:
         return self.marks.get((student, exercise.slug))
@@ -199,7 +203,7 @@ class Journal:
 def fingerprint(exercise: Exercise, file: Path | None) -> str:
     """Everything a mark depends on: when any of it changes, the mark is judged again."""
     rules = (exercise.id, exercise.file, sorted(exercise.requires), exercise.time_limit,
-             exercise.memory_limit_mb, getattr(exercise, "points", 1))
+             exercise.memory_limit_mb, exercise.points)
     digest = hashlib.sha256(f"torch-dojo {__version__}\n{rules!r}\n".encode())
     for path in (exercise.checks, exercise.solution, file):
         digest.update(b"\0")
@@ -213,23 +217,27 @@ def fingerprint(exercise: Exercise, file: Path | None) -> str:
 
 # Grading ----------------------------------------------------------------------------------
 
-def all_or_nothing(exercise: Exercise, verdict: Verdict) -> tuple[float, float]:
-    points = float(getattr(exercise, "points", 1))
-    return (points if verdict.passed else 0.0), points
-
-
-def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], score: Score = all_or_nothing,
-          journal: Journal | None = None, on_mark: Callable[[Mark, bool], None] | None = None) -> Grades:
+def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], journal: Journal | None = None,
+          on_mark: Callable[[Mark, bool], None] | None = None,
+          on_reference: Callable[[Exercise, Verdict], None] | None = None) -> Grades:
     """Judge every student on every exercise, one check at a time per ``checks`` entry (each
     a check function with its own worker: their number is how many run at once).
 
-    ``on_mark(mark, reused)`` is called as each mark is known (from one thread at a time).
-    KeyboardInterrupt stops the run; what was judged is in the journal.
+    Each exercise's reference solution is judged first, on this machine: its verdict lists
+    every check with its points, so that every student is scored out of the same total
+    (``scoring.score``), and a reference that does not pass here is said
+    (``on_reference``) before anyone is marked down for it. ``on_mark(mark, reused)`` is
+    called as each mark is known, from one thread at a time. KeyboardInterrupt stops the
+    run; what was judged is in the journal.
     """
     earlier = journal.load() if journal else {}
     grades = Grades(pack, students, {})
-    todo: list[tuple[Submission, Exercise, Path | None, str]] = []
     report = threading.Lock()
+    workers: queue.Queue[Check] = queue.Queue()
+    for check in checks:
+        workers.put(check)
+    if workers.empty():
+        raise ValueError("grade() needs at least one check function")
 
     def publish(mark: Mark, reused: bool) -> None:
         with report:
@@ -237,72 +245,89 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], sc
             if on_mark:
                 on_mark(mark, reused)
 
-    for student in students:
-        for exercise in pack.exercises:
-            file = locate(student, exercise, pack)
-            if file is None:
-                _, possible = score(exercise, _missing_verdict(exercise))
-                publish(Mark(student.student, exercise.id, exercise.slug, MISSING, 0.0, possible,
-                             message=f"no {exercise.file} in the submission"), False)
-                continue
-            stamp = fingerprint(exercise, file)
-            known = earlier.get((student.student, exercise.slug))
-            if known is not None and known.fingerprint == stamp:
-                grades.reused += 1
-                publish(known, True)
-            else:
-                todo.append((student, exercise, file, stamp))
+    def judge_reference(exercise: Exercise) -> None:
+        verdict = _with_worker(workers, lambda check: _judged(check, exercise, exercise.solution))
+        grades.expected[exercise.slug] = verdict
+        if on_reference:
+            with report:
+                on_reference(exercise, verdict)
 
-    workers: queue.Queue[Check] = queue.Queue()
-    for check in checks:
-        workers.put(check)
-    if todo and workers.empty():
-        raise ValueError("grade() needs at least one check function")
-
-    def judge(job: tuple[Submission, Exercise, Path, str]) -> None:
-        student, exercise, file, stamp = job
-        check = workers.get()
-        try:
-            mark = _mark(student, exercise, file, stamp, check, score)
-        finally:
-            workers.put(check)
+    def judge(student: Submission, exercise: Exercise, file: Path | None) -> None:
+        expected = grades.expected[exercise.slug]
+        if file is None:
+            publish(_scored(Mark(student.student, exercise.id, exercise.slug, MISSING, 0.0, 0.0,
+                                 message=f"no {exercise.file} in the submission"),
+                            exercise, _missing_verdict(exercise), expected), False)
+            return
+        stamp = fingerprint(exercise, file)
+        known = earlier.get((student.student, exercise.slug))
+        if known is not None and known.fingerprint == stamp:
+            grades.reused += 1
+            publish(known, True)
+            return
+        mark = _with_worker(workers, lambda check: _mark(student, exercise, file, stamp, check, expected))
         if journal:
             journal.append(mark)
         publish(mark, False)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers.qsize())) as pool:
-        futures = [pool.submit(judge, job) for job in todo]
-        try:
-            for future in futures:
-                future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    with ThreadPoolExecutor(max_workers=workers.qsize()) as pool:
+        _all(pool, [pool.submit(judge_reference, exercise) for exercise in pack.exercises])
+        _all(pool, [pool.submit(judge, student, exercise, locate(student, exercise, pack))
+                    for student in students for exercise in pack.exercises])
     return grades
 
 
-def _mark(student: Submission, exercise: Exercise, file: Path, stamp: str, check: Check, score: Score) -> Mark:
-    relative = str(file.relative_to(student.root)) if file.is_relative_to(student.root) else str(file)
+def _all(pool: ThreadPoolExecutor, futures: list) -> None:
+    """Wait for every job; on the first failure (Ctrl-C among them) call off the rest."""
     try:
-        verdict = check(exercise, file)
+        for future in futures:
+            future.result()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def _with_worker(workers: queue.Queue[Check], job: Callable[[Check], object]):
+    check = workers.get()
+    try:
+        return job(check)
+    finally:
+        workers.put(check)
+
+
+def _judged(check: Check, exercise: Exercise, file: Path) -> Verdict:
+    try:
+        return check(exercise, file)
     except Exception as err:  # the grader's fault, not the student's: say so, and go on
-        _, possible = score(exercise, _missing_verdict(exercise))
-        return Mark(student.student, exercise.id, exercise.slug, Status.ERROR.value, 0.0, possible, relative,
-                    f"the grader could not check this file ({type(err).__name__}: {err}); "
-                    "grade it again, and report it if it happens again", [], "")
-    earned, possible = score(exercise, verdict)
-    return Mark(student.student, exercise.id, exercise.slug, verdict.status.value, earned, possible, relative,
-                "" if verdict.passed else _why(verdict),
-                [{"name": c.name, "status": c.status.value, **({"points": c.points} if hasattr(c, "points") else {})}
-                 for c in verdict.checks], stamp)
+        return Verdict(exercise.id, exercise.slug, exercise.title, Status.ERROR,
+                       f"{GRADER_FAULT} ({type(err).__name__}: {err}); grade it again, and report it "
+                       "if it happens again")
+
+
+def _mark(student: Submission, exercise: Exercise, file: Path, stamp: str, check: Check,
+          expected: Verdict) -> Mark:
+    relative = str(file.relative_to(student.root)) if file.is_relative_to(student.root) else str(file)
+    verdict = _judged(check, exercise, file)
+    if verdict.message.startswith(GRADER_FAULT):
+        stamp = ""  # not a final mark: the journal does not keep it
+    mark = Mark(student.student, exercise.id, exercise.slug, verdict.status.value, 0.0, 0.0, relative,
+                "" if verdict.passed else why(verdict),
+                [{"name": c.name, "status": c.status.value, "points": c.points} for c in verdict.checks], stamp)
+    return _scored(mark, exercise, verdict, expected)
+
+
+def _scored(mark: Mark, exercise: Exercise, verdict: Verdict, expected: Verdict) -> Mark:
+    found = score(exercise, verdict, expected if expected.status in (Status.PASSED, Status.SKIPPED) else None)
+    mark.earned, mark.possible, mark.skipped = found.earned, found.possible, found.skipped
+    return mark
 
 
 def _missing_verdict(exercise: Exercise) -> Verdict:
     return Verdict(exercise.id, exercise.slug, exercise.title, Status.FAILED)
 
 
-def _why(verdict: Verdict) -> str:
+def why(verdict: Verdict) -> str:
     failing = [c for c in verdict.checks if c.status not in (Status.PASSED, Status.SKIPPED)]
     text = verdict.message or (f"{failing[0].name}: {failing[0].message}" if failing else str(verdict.status))
     lines = [line for line in text.strip().splitlines() if line.strip()]

@@ -34,7 +34,7 @@ _FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
 _PACK_KEYS = {"name", "title", "description", "version", "requires_torch_dojo"}
 _EXERCISE_KEYS = {
     "id", "slug", "title", "chapter", "book", "file", "task", "hints", "requires",
-    "time_limit", "memory_limit_mb",
+    "time_limit", "memory_limit_mb", "points",
 }
 DEFAULT_TIME_LIMIT = 60.0
 DEFAULT_MEMORY_LIMIT_MB = 4096
@@ -85,6 +85,7 @@ class Exercise:
     memory_limit_mb: int
     root: Path
     pack: str = ""  # the name of the pack it belongs to
+    points: float = 1  # what passing it is worth when no check carries points (scoring.py)
 
     @property
     def starter(self) -> Path:
@@ -229,6 +230,7 @@ def _exercise(manifest: Path, index: int, table: object, root: Path,
 
     time_limit = _positive(table, "time_limit", DEFAULT_TIME_LIMIT, 3600, manifest, where, problems)
     memory = _positive(table, "memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB, 1 << 20, manifest, where, problems)
+    points = _positive(table, "points", 1, 1000, manifest, where, problems)
 
     if file and _FILE.match(file):
         for folder in ("exercises", "checks", "solutions"):
@@ -239,7 +241,7 @@ def _exercise(manifest: Path, index: int, table: object, root: Path,
     return Exercise(
         id=ex_id, slug=slug, title=title, chapter=chapter, book=book, file=file, task=task,
         hints=tuple(hints), requires=frozenset(requires), time_limit=float(time_limit),
-        memory_limit_mb=int(memory), root=root, pack=pack,
+        memory_limit_mb=int(memory), root=root, pack=pack, points=points,
     ), []
 
 

@@ -130,7 +130,8 @@ def verification(results: list[ExerciseVerification], style: Style) -> str:
     for found in results:
         mark = style.mark(Status.PASSED if found.ok else Status.FAILED)
         lines.append(f"{mark} {found.exercise.id} {found.exercise.slug}: starter {found.starter.status}, "
-                     f"solution {found.solution.status}")
+                     f"solution {found.solution.status} ({found.solution.duration:.1f} s of "
+                     f"{found.exercise.time_limit:g})")
         lines += [f"    {style('problem:', 'red')} {p}" for p in found.problems]
         lines += [style(f"    note: {n}", "dim") for n in found.notes]
     bad = sum(not f.ok for f in results)

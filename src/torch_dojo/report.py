@@ -33,15 +33,18 @@ class CheckResult:
     message: str = ""
     hint: str = ""
     duration: float = 0.0
+    points: float | None = None  # what passing it is worth, when the check says (@points); scoring.py
 
     def to_json(self) -> dict:
         return {"name": self.name, "status": self.status.value, "message": self.message,
-                "hint": self.hint, "duration": round(self.duration, 4)}
+                "hint": self.hint, "duration": round(self.duration, 4), "points": self.points}
 
     @classmethod
     def from_json(cls, data: dict) -> "CheckResult":
+        points = data.get("points")  # absent in JSON written before checks carried points
         return cls(name=data["name"], status=Status(data["status"]), message=data.get("message", ""),
-                   hint=data.get("hint", ""), duration=float(data.get("duration", 0.0)))
+                   hint=data.get("hint", ""), duration=float(data.get("duration", 0.0)),
+                   points=None if points is None else float(points))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,20 @@
 """``pack verify``: prove a pack is sound with the same runner learners use.
 
-Every starter must fail, every reference solution must pass (or be skipped for a
-requirement this machine lacks, which is said), and every check that fails on a starter
-must say why. The manifest (hints, fields, files) was validated when the pack loaded.
+The manifest (fields, hints, files) was validated when the pack loaded. For each exercise:
+
+- the starter must fail, within its time limit, and every check that fails on it must say
+  why (a message);
+- the reference solution must pass (or be skipped for a requirement this machine lacks,
+  which is a note), in at most half of its time limit: a slower machine or a slower but
+  correct answer must not time out;
+- a check that uses CUDA or torchvision must be marked so (``@requires``, or the exercise's
+  ``requires``): read from the check file (``checkscan``) and watched while the solution
+  runs (a check that starts CUDA unmarked);
+- ``@points`` must be numbers above 0, and an exercise whose checks carry points must not
+  set ``points`` in the manifest too (it would be ignored).
+
+A problem makes the pack unsound (exit 1); a note is said and does not count against it.
+Every finding names the file, the exercise and the check or field.
 """
 
 from __future__ import annotations
@@ -12,10 +24,30 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
 
-from torch_dojo import runner
-from torch_dojo.pack import Exercise, Pack
+from torch_dojo import checkscan, runner
+from torch_dojo.pack import MANIFEST, Exercise, Pack
 from torch_dojo.report import Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
+
+SLOW_SHARE = 0.5  # a solution may use at most this share of its time limit
+_MARK = {"cuda": '@requires("cuda")', "torchvision": '@requires("torchvision")'}
+_NAME = {"cuda": "CUDA", "torchvision": "torchvision"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str  # relative to the pack, with the line where one is known: "checks/01_x.py:12"
+    exercise: str  # "01 (slug)"
+    where: str  # "check 'name'", "field 'time_limit'", or "" for the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.where}" if self.where else ""
+        return f"{self.file}: exercise {self.exercise}{where}: {self.message}"
+
+    def to_json(self, level: str) -> dict:
+        return {"level": level, "file": self.file, "exercise": self.exercise, "where": self.where,
+                "message": self.message}
 
 
 @dataclass
@@ -23,8 +55,8 @@ class ExerciseVerification:
     exercise: Exercise
     starter: Verdict
     solution: Verdict
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -32,29 +64,19 @@ class ExerciseVerification:
 
     def to_json(self) -> dict:
         return {"id": self.exercise.id, "slug": self.exercise.slug, "ok": self.ok,
-                "problems": self.problems, "notes": self.notes,
-                "starter": self.starter.status.value, "solution": self.solution.status.value}
+                "problems": [str(p) for p in self.problems], "notes": [str(n) for n in self.notes],
+                "findings": [p.to_json("problem") for p in self.problems] + [n.to_json("note") for n in self.notes],
+                "starter": self.starter.status.value, "solution": self.solution.status.value,
+                "solution_duration": round(self.solution.duration, 3)}
 
 
 def verify_exercise(exercise: Exercise, check: Callable[..., Verdict] = runner.check) -> ExerciseVerification:
     starter = check(exercise, exercise.starter)
-    solution = check(exercise, exercise.solution)
+    solution = check(exercise, exercise.solution, watch_cuda=True)
     found = ExerciseVerification(exercise, starter, solution)
-    if starter.passed:
-        found.problems.append(f"the starter exercises/{exercise.file} already passes its checks")
-    for check in starter.checks:
-        if check.status in (Status.FAILED, Status.ERROR) and not check.message.strip():
-            found.problems.append(f"check '{check.name}' fails on the starter without a message")
-    if solution.status is Status.SKIPPED:
-        found.notes.append(f"solution not verified on this machine: {solution.message}")
-    elif not solution.passed:
-        failing = [c for c in solution.checks if c.status not in (Status.PASSED, Status.SKIPPED)]
-        reasons = [f"{c.name}: {_first_line(c.message) or c.status}" for c in failing[:3]]
-        found.problems.append(f"the solution solutions/{exercise.file} does not pass ({solution.status}): "
-                              + ("; ".join(reasons) or _first_line(solution.message)))
-    skipped = [c for c in solution.checks if c.status is Status.SKIPPED]
-    if skipped and solution.status is not Status.SKIPPED:
-        found.notes.append(f"{len(skipped)} check(s) skipped here: {skipped[0].message}")
+    _starter(found)
+    _solution(found)
+    _marks(found, checkscan.scan(exercise.checks.read_text(encoding="utf-8", errors="replace"), exercise.requires))
     return found
 
 
@@ -63,6 +85,83 @@ def verify_pack(pack: Pack, jobs: int = 2) -> list[ExerciseVerification]:
     # process (torchrun, CUDA) run cold, ``jobs`` at a time beside it.
     with WarmRunner() as warm, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(partial(verify_exercise, check=warm.check), pack.exercises))
+
+
+def _starter(found: ExerciseVerification) -> None:
+    exercise, starter = found.exercise, found.starter
+    file = f"exercises/{exercise.file}"
+    if starter.passed:
+        found.problems.append(_at(exercise, file, "", "the starter already passes its checks: a learner "
+                                  "would have nothing to do. Leave the work undone (raise NotImplementedError)."))
+    if starter.status is Status.TIMEOUT:
+        found.problems.append(_at(exercise, file, "", f"the starter runs into the time limit ({exercise.time_limit:g} s): "
+                                  "a learner would wait that long for a first verdict. Make it fail fast."))
+    for result in starter.checks:
+        if result.status in (Status.FAILED, Status.ERROR) and not result.message.strip():
+            found.problems.append(_at(exercise, f"checks/{exercise.file}", f"check '{result.name}'",
+                                      "fails on the starter without a message: say what was expected "
+                                      '(fail("..."), or assert ..., "...").'))
+
+
+def _solution(found: ExerciseVerification) -> None:
+    exercise, solution = found.exercise, found.solution
+    file = f"solutions/{exercise.file}"
+    if solution.status is Status.SKIPPED:
+        found.notes.append(_at(exercise, file, "", f"not verified on this machine: {solution.message}"))
+        return
+    if not solution.passed:
+        failing = [c for c in solution.checks if c.status not in (Status.PASSED, Status.SKIPPED)]
+        reasons = [f"{c.name}: {_first_line(c.message) or c.status}" for c in failing[:3]]
+        found.problems.append(_at(exercise, file, "", f"the solution does not pass ({solution.status}): "
+                                  + ("; ".join(reasons) or _first_line(solution.message))))
+    elif solution.duration > SLOW_SHARE * exercise.time_limit:
+        found.problems.append(_at(exercise, MANIFEST, "field 'time_limit'",
+                                  f"the solution's checks took {solution.duration:.1f} s of the {exercise.time_limit:g} s "
+                                  f"limit (more than {SLOW_SHARE:.0%}): on a slower machine a right answer would time "
+                                  "out. Raise time_limit, or make the checks faster."))
+    skipped = [c for c in solution.checks if c.status is Status.SKIPPED]
+    if skipped:
+        found.notes.append(_at(exercise, file, "", f"{len(skipped)} check(s) skipped here: {skipped[0].message}"))
+
+
+def _marks(found: ExerciseVerification, scanned: checkscan.CheckFile) -> None:
+    """Undeclared CUDA and torchvision, read and seen; and the checks' points."""
+    exercise = found.exercise
+    checks = f"checks/{exercise.file}"
+    started = {name.split(" [", 1)[0] for name in found.solution.data.get(runner.TOUCHED_CUDA, [])}
+    for touch in scanned.undeclared:
+        where = f"check '{touch.check}'" if touch.check else ""
+        place = f"{touch.what}, line {touch.line}" + (f", in {touch.via}()" if touch.via else "")
+        need = _NAME[touch.need]
+        if not touch.check:
+            fix = (f'add requires = ["{touch.need}"] to the exercise in {MANIFEST}, or use it only inside '
+                   f"checks marked {_MARK[touch.need]}")
+            found.problems.append(_at(exercise, f"{checks}:{touch.line}", "",
+                                      f"the top of the file uses {need} ({place}), for every check, but the "
+                                      f"exercise does not require it: {fix}."))
+        elif touch.certain or (touch.need == "cuda" and touch.check in started):
+            started.discard(touch.check)
+            found.problems.append(_at(exercise, f"{checks}:{touch.line}", where,
+                                      f"uses {need} ({place}) but is not marked {_MARK[touch.need]}: without "
+                                      f"{need} it fails instead of being skipped with the reason."))
+        else:
+            found.notes.append(_at(exercise, f"{checks}:{touch.line}", where,
+                                   f"may use {need} ({place}); if that runs on the GPU, mark it {_MARK[touch.need]}."))
+    for name in sorted(started):
+        found.problems.append(_at(exercise, checks, f"check '{name}'",
+                                  "started CUDA while it ran on the solution, but is not marked "
+                                  '@requires("cuda"): without a GPU it fails instead of being skipped.'))
+    for bad in scanned.bad_points:
+        found.problems.append(_at(exercise, f"{checks}:{bad.line}", f"check '{bad.check}'",
+                                  f"{bad.text}: a check's points are one number above 0, like points(2)."))
+    if scanned.carries_points and exercise.points != 1:
+        found.problems.append(_at(exercise, MANIFEST, "field 'points'",
+                                  f"points = {exercise.points:g} is ignored: the checks carry @points, so the "
+                                  "exercise is worth the sum of theirs. Remove one or the other."))
+
+
+def _at(exercise: Exercise, file: str, where: str, message: str) -> Finding:
+    return Finding(file, f"{exercise.id} ({exercise.slug})", where, message)
 
 
 def _first_line(text: str) -> str:

@@ -18,6 +18,8 @@ from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_
 from torch_dojo.runner.process import ChildOutcome, run_child
 from torch_dojo.runner.supervisor import Supervisor
 
+TOUCHED_CUDA = "torch_dojo.touched_cuda"  # data key: the checks that started CUDA unmarked (watch_cuda)
+
 
 class Cancelled(Exception):
     """The check was called off before it ended (``cancelled()`` said so); no verdict."""
@@ -29,8 +31,11 @@ class WorkerLost(Exception):
 
 def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
           time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
-          supervisor: Supervisor | None = None) -> Verdict:
+          supervisor: Supervisor | None = None, watch_cuda: bool = False) -> Verdict:
     """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``.
+
+    ``watch_cuda`` (for ``pack verify``): the verdict's ``data`` names the checks that started
+    CUDA without being marked ``@requires("cuda")`` (``TOUCHED_CUDA``).
 
     Raises ``Cancelled`` when ``cancelled()`` turned true while the checks ran. With a warm
     ``supervisor`` (``runner.warm``), the check process is forked from it; ``WorkerLost``
@@ -49,6 +54,7 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
         "checks": str(exercise.checks),
         "requires": sorted(exercise.requires),
         "workdir": str(workdir),
+        "watch_cuda": watch_cuda,
     }
     try:
         outcome = run_child("torch_dojo.runner.child", spec, cwd=workdir, time_limit=limit,

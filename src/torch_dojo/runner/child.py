@@ -148,7 +148,7 @@ def run(spec: dict, guard=None, prepared: Prepared | None = None) -> int:
         return 0
     _report_tampering(guard, emit, "import")
 
-    bound = (learner, learner_path, Path(spec["reference"]), spec["requires"], emit)
+    bound = (learner, learner_path, Path(spec["reference"]), spec["requires"], emit, bool(spec.get("watch_cuda")))
     if prepared is not None:
         prepared.plugin.bind(*bound)
         code = _run_prepared(prepared, spec["checks"], pytest.__version__)

@@ -7,6 +7,7 @@ skips checks whose requirement this machine lacks, and turns each pytest report 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import io
 import sys
@@ -18,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from torch_dojo.report import CheckResult, Status
-from torch_dojo.runner import requirements
+from torch_dojo.runner import TOUCHED_CUDA, requirements
 from torch_dojo.runner.explain import explain, known_hint
 from torch_dojo.testing.compare import CheckFailure
 
@@ -97,12 +98,13 @@ class Learner:
 
 class DojoPlugin:
     def __init__(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
-                 requires: list[str], emit: Emit | None):
+                 requires: list[str], emit: Emit | None, watch_cuda: bool = False):
         """All None: a plugin that waits for its check (``bind``), for the warm worker."""
-        self.bind(learner, learner_path, reference_path, requires, emit)
+        self.bind(learner, learner_path, reference_path, requires, emit, watch_cuda)
 
     def bind(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
-             requires: list[str], emit: Emit | None) -> None:
+             requires: list[str], emit: Emit | None, watch_cuda: bool = False) -> None:
+        """``watch_cuda`` (``pack verify`` only): note the checks that start CUDA unmarked."""
         self._learner = learner
         self._learner_path = learner_path
         self._reference_path = reference_path
@@ -110,6 +112,8 @@ class DojoPlugin:
         self._emit = emit
         self._reported: set[str] = set()
         self._durations: dict[str, float] = {}
+        self._watch_cuda = watch_cuda
+        self._touched_cuda: list[str] = []
 
     # Fixtures for check authors -------------------------------------------------------
 
@@ -136,6 +140,7 @@ class DojoPlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "requires(*names): needs cuda, torchvision or distributed")
         config.addinivalue_line("markers", "hint(text): the hint shown when this check does not pass")
+        config.addinivalue_line("markers", "points(n): what passing this check is worth when grading")
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -167,7 +172,14 @@ class DojoPlugin:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item):
         self._emit("start", name=check_name(item))
-        yield
+        if not (self._watch_cuda and "cuda" not in self._requires and not _marked(item, "cuda")):
+            yield
+            return
+        with CudaWatch() as watch:
+            yield
+        if watch.touched:
+            self._touched_cuda.append(check_name(item))
+            self._emit("data", key=TOUCHED_CUDA, value=list(self._touched_cuda))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -177,7 +189,7 @@ class DojoPlugin:
         if item.nodeid in self._reported or (report.passed and call.when != "call"):
             return
         self._reported.add(item.nodeid)
-        result = self._result(item, call, report)
+        result = dataclasses.replace(self._result(item, call, report), points=marked_points(item))
         self._emit("check", **result.to_json())
 
     def _result(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:
@@ -218,3 +230,56 @@ def check_name(item: pytest.Item) -> str:
         getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
     callspec = getattr(item, "callspec", None)
     return f"{name} [{callspec.id}]" if callspec is not None else name
+
+
+def marked_points(item: pytest.Item) -> float | None:
+    """The check's ``@points(n)``; None when unmarked (or marked with no positive number)."""
+    marker = item.get_closest_marker("points")
+    value = marker.args[0] if marker and marker.args else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        return None
+    return float(value)
+
+
+def _marked(item: pytest.Item, need: str) -> bool:
+    return any(need in mark.args for mark in item.iter_markers("requires"))
+
+
+class CudaWatch:
+    """Whether CUDA was started while it was active (``pack verify``: a check that is not
+    marked ``@requires("cuda")`` must not). Creating a CUDA tensor, ``.cuda()`` and most of
+    ``torch.cuda`` go through ``torch.cuda._lazy_init`` until CUDA is up (on a CPU-only torch
+    that is where they fail); once it is up, CUDA allocations show in its memory counters."""
+
+    def __init__(self):
+        self.touched = False
+        self._cuda = sys.modules.get("torch.cuda")  # a check that never imported torch touches no GPU
+        self._original: Any = None
+        self._allocations = 0
+
+    def __enter__(self) -> "CudaWatch":
+        if self._cuda is None:
+            return self
+        self._original = self._cuda._lazy_init
+        self._allocations = self._allocated()
+
+        def _lazy_init(*args: Any, **kwargs: Any) -> Any:
+            self.touched = True
+            return self._original(*args, **kwargs)
+        self._cuda._lazy_init = _lazy_init
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._cuda is None:
+            return
+        self._cuda._lazy_init = self._original
+        if self._allocated() > self._allocations:
+            self.touched = True
+
+    def _allocated(self) -> int:
+        try:
+            if not self._cuda.is_initialized():
+                return 0
+            return int(self._cuda.memory_stats().get("allocation.all.allocated", 0))
+        except Exception:
+            return 0

@@ -14,6 +14,7 @@ Markers, via the helpers below or ``pytest.mark``:
 - ``@requires("cuda")`` (also ``"torchvision"``, ``"distributed"``): the check is
   skipped with the reason when this machine lacks it.
 - ``@hint("…")``: the hint shown when this check does not pass.
+- ``@points(3)``: what passing this check is worth when grading (``torch_dojo.scoring``).
 
 Helpers raise ``CheckFailure`` with a message that says what differs.
 """
@@ -43,7 +44,16 @@ def hint(text: str) -> pytest.MarkDecorator:
     return pytest.mark.hint(text)
 
 
+def points(value: float) -> pytest.MarkDecorator:
+    """What passing this check is worth when grading: a number above 0 (one per case of a
+    parametrized check). Once any check of an exercise carries points, the exercise scores
+    the points of the checks it passed, and an unmarked check is worth 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"points({value!r}): a check's points are a number above 0, like points(2)")
+    return pytest.mark.points(value)
+
+
 __all__ = [
     "CheckFailure", "RankReport", "TorchrunResult", "assert_close", "assert_tensors_match",
-    "describe", "fail", "hint", "hint_on", "requires", "run_torchrun",
+    "describe", "fail", "hint", "hint_on", "points", "requires", "run_torchrun",
 ]

@@ -1,0 +1,5 @@
+"""Write half(x)."""
+
+
+def half(x):
+    raise NotImplementedError

@@ -1,0 +1,74 @@
+"""The example pack (examples/intro-pack): it verifies, and its checks catch the mistakes
+in tests/example_learner_files/intro/, each with the verdict its docstring asks for (the
+same rules as the built-in pack's learner files: see test_builtin_pack.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_builtin_pack import everything_said, expectation, named
+
+from torch_dojo.pack import load_pack
+from torch_dojo.report import Status
+from torch_dojo.runner.warm import WarmRunner
+from torch_dojo.scoring import Score, score
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "intro-pack"
+PACK = load_pack(EXAMPLE)
+FILES = Path(__file__).parent / "example_learner_files" / PACK.name
+CASES = sorted(FILES.glob("*/*.py"))
+
+
+@pytest.fixture(scope="module")
+def warm():
+    with WarmRunner() as runner_:
+        yield runner_
+
+
+def test_the_example_pack_verifies(dojo):
+    run = dojo("pack", "verify", str(EXAMPLE))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "3 of 3 exercises verified" in run.stdout
+
+
+def test_the_example_shows_points_hints_and_a_cuda_check():
+    checks = "\n".join(e.checks.read_text() for e in PACK.exercises)
+    assert "@points(" in checks and '@requires("cuda")' in checks and "record(" in checks
+    assert any(e.points != 1 for e in PACK.exercises)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_learner_file_gets_the_expected_verdict(path, warm):
+    expected = expectation(path)
+    verdict = warm.check(PACK.find(path.parent.name.split("_", 1)[1]), path)
+    if expected.passes:
+        assert verdict.status is Status.PASSED, verdict.to_json()
+        return
+    assert verdict.status is not Status.PASSED, verdict.to_json()
+    for name in expected.must_fail:
+        failing = [c for c in named(verdict, name) if c.status not in (Status.PASSED, Status.SKIPPED)]
+        assert failing, f"every check named {name!r} passed"
+        assert all(c.message and c.hint for c in failing), f"{name!r} fails without a message and a hint"
+    for name in expected.must_pass:
+        assert all(c.status in (Status.PASSED, Status.SKIPPED) for c in named(verdict, name)), name
+    said = everything_said(verdict)
+    for text in expected.says:
+        assert text.lower() in said, f"expected {text!r} in what the verdict says:\n{said}"
+
+
+def test_every_example_exercise_has_mistakes_and_a_correct_alternative():
+    for exercise in PACK.exercises:
+        kinds = {expectation(f).passes for f in (FILES / f"{exercise.id}_{exercise.slug}").glob("*.py")}
+        assert kinds == {True, False}, exercise.label
+
+
+def test_a_wrong_file_scores_the_points_of_the_checks_it_passed(warm):
+    broadcasting, training = PACK.find("broadcasting"), PACK.find("training_step")
+    reference = warm.check(broadcasting, broadcasting.solution)
+    flipped = warm.check(broadcasting, FILES / "01_broadcasting" / "mistake_sign_flipped.py")
+    # standardize (2 points) and the unmarked in-place check (1) pass; the table (2) does not
+    assert score(broadcasting, flipped, expected=reference) == Score(3.0, 5.0)
+    no_step = warm.check(training, FILES / "03_training_step" / "mistake_no_step.py")
+    assert score(training, no_step) == Score(0.0, 2.0)  # no @points there: all or nothing, worth 2
