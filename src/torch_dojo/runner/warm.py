@@ -91,16 +91,17 @@ class WarmRunner:
             self._busy.release()
 
     def check(self, exercise: Exercise, file: Path, *, reference: Path | None = None,
-              time_limit: float | None = None, cancelled: Callable[[], bool] | None = None) -> Verdict:
+              time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
+              judged: bool = False) -> Verdict:
         """As ``runner.check``: the verdict, or ``runner.Cancelled`` (also when ``close()``
-        ended the worker during the check)."""
+        ended the worker during the check). ``judged``: as ``runner.check``."""
         if self.cold_reason(exercise, file, reference) is None:
             with self._busy:
                 worker = self._ready_worker(cancelled)
                 if worker is not None:
                     try:
                         verdict = runner.check(exercise, file, reference=reference, time_limit=time_limit,
-                                               cancelled=cancelled, supervisor=worker)
+                                               cancelled=cancelled, supervisor=worker, judged=judged)
                         if self._closed:  # close() ended the worker under this check: no verdict
                             raise runner.Cancelled("the warm runner was closed during the check")
                         self.last_was_warm = True
@@ -111,7 +112,8 @@ class WarmRunner:
                         if not worker.alive():
                             self._current()  # restarted for the next check
         self.last_was_warm = False
-        return runner.check(exercise, file, reference=reference, time_limit=time_limit, cancelled=cancelled)
+        return runner.check(exercise, file, reference=reference, time_limit=time_limit, cancelled=cancelled,
+                            judged=judged)
 
     def cold_reason(self, exercise: Exercise, file: Path, reference: Path | None = None) -> str | None:
         """Why this check must take a fresh process, or None when the worker may fork it."""
