@@ -17,6 +17,7 @@ from typing import Callable
 
 from torch_dojo.pack import Exercise
 from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_status
+from torch_dojo.runner.isolation import PR_SET_DUMPABLE, prctl
 from torch_dojo.runner.process import ChildOutcome, run_child
 from torch_dojo.runner.supervisor import Supervisor
 
@@ -59,10 +60,8 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
         "workdir": str(workdir),
         "judged": bool(judged),
     }
-    if judged:
-        from torch_dojo.runner.judge import harden
-
-        harden()
+    if judged:  # as the judge itself (runner.judge): the learner's code cannot ptrace this process
+        prctl(PR_SET_DUMPABLE, 0)
     try:
         outcome = run_child("torch_dojo.runner.child", spec, cwd=workdir, time_limit=limit,
                             memory_limit_mb=exercise.memory_limit_mb, cancelled=cancelled,

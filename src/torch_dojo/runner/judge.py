@@ -8,7 +8,8 @@ its output is the learner's output, and whatever it starts is ended and reported
 today. Then the judge:
 
 - makes itself non-dumpable (PR_SET_DUMPABLE 0): the learner's code cannot ptrace it,
-  nor open its /proc/PID/fd or mem; the learner's process never holds the event pipe;
+  nor open its /proc/PID/fd or mem (the learner's process gives up every capability
+  first, so this holds under root too); the learner's process never holds the event pipe;
 - keeps the learner's folder and the working directory out of its ``sys.path``, and
   compiles the checks afresh (no bytecode cache a learner's code could have written);
 - reads the checks and the reference, and only then lets the learner's process import
@@ -33,7 +34,7 @@ import time
 import traceback
 from pathlib import Path
 
-from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, PR_SET_PDEATHSIG, prctl
+from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, PR_SET_PDEATHSIG, drop_capabilities, prctl
 
 REAP_SECONDS = 1.0
 
@@ -68,6 +69,7 @@ def _become_learner(judge: int, judge_end: socket.socket, learner_end: socket.so
     if os.getppid() != judge:
         os._exit(70)
     prctl(PR_SET_NAME, b"dojo-learner")
+    drop_capabilities()  # under root: no CAP_SYS_PTRACE to reach the judge with
     prctl(PR_SET_DUMPABLE, 1)  # its own, as any process the learner runs
     os.close(judge_end.detach())
     try:

@@ -194,11 +194,7 @@ class Client:
         return proxy
 
     def graph(self, handle: int, info: tuple, value: torch.Tensor) -> torch.Tensor:
-        proxy = self.handle(handle, info)
-        tensor = torch.Tensor._make_subclass(GraphTensor, value.detach(), True)
-        tensor._dojo_id = handle
-        tensor._dojo_remote = proxy
-        return tensor
+        return _graph_tensor(value, self.handle(handle, info))
 
     def mirror(self, ref: int, tensor: torch.Tensor) -> None:
         self.pairs.add(ref, tensor)
@@ -360,10 +356,28 @@ def _resolve(module: str, qualname: str) -> type | None:
 
 
 class GraphTensor(torch.Tensor):
-    """A tensor the learner's code computed with a graph: its values are here; its graph
-    (grad_fn, is_leaf, backward()) stays in the learner's process."""
+    """A tensor the learner's code computed with a graph. Its values are here; its graph
+    (``grad_fn``, ``is_leaf``, ``backward()``) stays in the learner's process. An operation
+    on it computes here, with the judge's torch; when its result has a graph, the same
+    operation also runs there, so that the result's graph (and ``backward()``) goes on
+    from the learner's graph. Values always come from here."""
 
-    __torch_function__ = torch._C._disabled_torch_function_impl
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        with torch._C.DisableTorchFunctionSubclass():
+            result = func(*args, **kwargs)
+        if not (type(result) is torch.Tensor and result.grad_fn is not None and torch.is_grad_enabled()):
+            return result
+        remote = next((a for a in _flat(args, kwargs) if type(a) is GraphTensor), None)
+        try:
+            shadow = object.__getattribute__(remote._dojo_remote, "_dojo_client").request(
+                "call", func, args, tuple(kwargs.items()))
+        except Exception:  # noqa: BLE001 - an operation the learner's process cannot repeat: values only
+            return result
+        if type(shadow) is not GraphTensor:
+            return result
+        return _graph_tensor(result, shadow._dojo_remote)
 
     @property
     def grad_fn(self):
@@ -382,6 +396,22 @@ class GraphTensor(torch.Tensor):
 
     def retain_grad(self) -> None:
         self._dojo_remote.retain_grad()
+
+
+def _graph_tensor(value: torch.Tensor, proxy: Any) -> GraphTensor:
+    with torch._C.DisableTorchFunctionSubclass():
+        tensor = torch.Tensor._make_subclass(GraphTensor, value.detach(), True)
+    tensor._dojo_remote = proxy
+    tensor._dojo_id = object.__getattribute__(proxy, "_dojo_id")
+    return tensor
+
+
+def _flat(args: tuple, kwargs: dict):
+    for value in list(args) + list(kwargs.values()):
+        if isinstance(value, (list, tuple)):
+            yield from value
+        else:
+            yield value
 
 
 class RemoteLearner:
