@@ -10,7 +10,7 @@ import sys
 import pytest
 import torch
 
-from torch_dojo.testing import describe, fail, hint
+from torch_dojo.testing import describe, fail, hint, in_learner_process
 
 FLAGS = list(itertools.product([False, True], repeat=2))
 
@@ -51,8 +51,33 @@ def _torchvision_as(version=None, error=None):
         sys.modules.update(saved)
 
 
-def _versions(learner):
-    got = learner.versions()
+def _versions_with(learner, torch_version=None, version=None, error=None):
+    """Runs where the learner's code runs: versions() while torch.__version__ says
+    `torch_version` and `import torchvision` gives a fake (of `version`, or raising `error`)."""
+    real = torch.__version__
+    if torch_version is not None:
+        torch.__version__ = torch_version
+    try:
+        if version is None and error is None:
+            return learner.versions()
+        with _torchvision_as(version, error):
+            return learner.versions()
+    finally:
+        torch.__version__ = real
+
+
+def _best_device_where(learner, cuda, mps):
+    """Runs where the learner's code runs: best_device() while torch says what is available."""
+    saved = torch.cuda.is_available, torch.backends.mps.is_available
+    torch.cuda.is_available, torch.backends.mps.is_available = (lambda: cuda), (lambda: mps)
+    try:
+        return learner.best_device()
+    finally:
+        torch.cuda.is_available, torch.backends.mps.is_available = saved
+
+
+def _versions(learner, **kwargs):
+    got = in_learner_process(learner, _versions_with, **kwargs)
     if not isinstance(got, dict):
         fail(f"versions() returned {describe(got)}, expected a dict with the keys "
              "'python', 'torch' and 'torchvision'",
@@ -64,7 +89,7 @@ def _versions(learner):
 
 
 @hint("platform.python_version() and torch.__version__ say what runs now.")
-def test_versions_of_python_and_torch(learner, monkeypatch):
+def test_versions_of_python_and_torch(learner):
     """versions() reports the Python and torch that are running"""
     got = _versions(learner)
     if got["python"] != platform.python_version():
@@ -72,8 +97,7 @@ def test_versions_of_python_and_torch(learner, monkeypatch):
              hint="platform.python_version() gives '3.11.9'; sys.version holds more than the number.")
     if got["torch"] != torch.__version__:
         fail(f"versions()['torch'] is {got['torch']!r}, but torch.__version__ is {torch.__version__!r}")
-    monkeypatch.setattr(torch, "__version__", "9.8.7")
-    again = _versions(learner)
+    again = _versions(learner, torch_version="9.8.7")
     if again["torch"] != "9.8.7":
         fail(f"with torch.__version__ changed to '9.8.7', versions()['torch'] still says {again['torch']!r}: "
              "the version is typed in (or read once, when the file loaded)",
@@ -88,13 +112,12 @@ def test_versions_of_python_and_torch(learner, monkeypatch):
       "raises RuntimeError or OSError, not ImportError.")
 def test_versions_survives_a_torchvision_that_does_not_load(learner, error):
     """versions() gives None for a torchvision that does not load"""
-    with _torchvision_as(error=error):
-        try:
-            got = _versions(learner)
-        except type(error) as exc:  # the learner's code let it through
-            if isinstance(exc, NotImplementedError):  # a RuntimeError too: "not written yet"
-                raise
-            fail(f"versions() crashed where importing torchvision raises {type(exc).__name__}: {exc}")
+    try:
+        got = _versions(learner, error=error)
+    except type(error) as exc:  # the learner's code let it through
+        if isinstance(exc, NotImplementedError):  # a RuntimeError too: "not written yet"
+            raise
+        fail(f"versions() crashed where importing torchvision raises {type(exc).__name__}: {exc}")
     if got["torchvision"] is not None:
         fail(f"where importing torchvision raises {type(error).__name__}, versions()['torchvision'] is "
              f"{got['torchvision']!r}, expected None")
@@ -104,8 +127,7 @@ def test_versions_survives_a_torchvision_that_does_not_load(learner, error):
 def test_versions_reads_the_torchvision_that_loads(learner, reference):
     """versions() gives the version of a torchvision that loads"""
     real = reference.versions()["torchvision"]
-    with _torchvision_as(version="0.99.1"):
-        got = _versions(learner)["torchvision"]
+    got = _versions(learner, version="0.99.1")["torchvision"]
     if got == "0.99.1" or (real is not None and got == real):
         return
     fail(f"where `import torchvision` gives version 0.99.1, versions()['torchvision'] is {got!r}",
@@ -137,11 +159,9 @@ def test_choose_device_prefers_cuda_then_mps_then_cpu(learner, reference, cuda, 
 @pytest.mark.parametrize("cuda, mps", FLAGS, ids=[f"cuda={c} mps={m}" for c, m in FLAGS])
 @hint("Call the functions: torch.cuda.is_available() and torch.backends.mps.is_available(). "
       "Without the parentheses `torch.cuda.is_available` is a function, and a function is always true.")
-def test_best_device_asks_torch_each_time(learner, reference, monkeypatch, cuda, mps):
+def test_best_device_asks_torch_each_time(learner, reference, cuda, mps):
     """best_device asks PyTorch what is available and falls back to the CPU"""
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
-    got = learner.best_device()
+    got = in_learner_process(learner, _best_device_where, cuda, mps)
     want = torch.device(reference.choose_device(cuda, mps))
     situation = f"where CUDA is {'' if cuda else 'not '}available and MPS is {'' if mps else 'not '}available"
     if isinstance(got, str):

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
-from torch_dojo.testing import assert_tensors_match, describe, fail, hint, hint_on
+from torch_dojo.testing import assert_tensors_match, describe, fail, hint, hint_on, in_learner_process
 
 NON_LEAF_HINT = ("Scale first, then ask for gradients: w = (0.01 * torch.randn(n)).requires_grad_(). "
                  "torch.randn(n, requires_grad=True) * 0.01 is the result of a multiplication, not a "
@@ -24,6 +24,13 @@ class _GraphRecorder(TorchFunctionMode):
         if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
             self.recorded.append(getattr(func, "__name__", str(func)))
         return func(*args, **(kwargs or {}))
+
+
+def _predict_recorded(learner, x, w, b):
+    """Runs where the learner's code runs: predict, and the operations it recorded a graph for."""
+    with _GraphRecorder() as recorder:
+        got = learner.predict(x, w, b)
+    return got, recorder.recorded
 
 
 def _params(learner, n, seed):
@@ -69,15 +76,14 @@ def test_predict_records_no_graph(learner, reference):
             w += torch.randn(d)
         x = torch.randn(n, d)
         what = f"predict(x of {n}×{d}, w, b)"
-        with _GraphRecorder() as recorder:
-            got = learner.predict(x, w, b)
+        got, recorded = in_learner_process(learner, _predict_recorded, x, w, b)
         want = reference.predict(x, w, b)
         if isinstance(got, torch.Tensor) and got.grad_fn is not None:
             fail(f"{what} has grad_fn {type(got.grad_fn).__name__}: a graph was recorded for a prediction",
                  hint="Compute inside `with torch.no_grad():`: nothing is recorded there, which saves "
                       "memory and time.")
-        if recorder.recorded:
-            fail(f"{what} recorded a graph ({', '.join(dict.fromkeys(recorder.recorded))}) and dropped it "
+        if recorded:
+            fail(f"{what} recorded a graph ({', '.join(dict.fromkeys(recorded))}) and dropped it "
                  "afterwards: .detach() at the end throws the graph away, but it was built all the same",
                  hint="Compute inside `with torch.no_grad():`, so that no graph is built at all.")
         assert_tensors_match(got, want, what, atol=1e-6, hint="torch.sigmoid(x @ w + b).")
@@ -121,6 +127,11 @@ def _graphs():
     ]
 
 
+def _graph_ops_of(learner, index):
+    """Runs where the learner's code runs: graph_ops of graph number `index`, built there."""
+    return learner.graph_ops(_graphs()[index][1])
+
+
 def _as_set(got, what):
     if isinstance(got, (set, frozenset, list, tuple)) and all(isinstance(n, str) for n in got):
         return set(got)
@@ -132,11 +143,11 @@ def _as_set(got, what):
       "child of node.next_functions that is not None; skip AccumulateGrad nodes.")
 def test_graph_ops_walks_the_whole_graph(learner, reference):
     """graph_ops names every operation in the graph"""
-    for what, t in _graphs():
+    for index, (what, t) in enumerate(_graphs()):
         with hint_on(r"'NoneType' object has no attribute",
                      "Some entries of next_functions are (None, 0), for inputs that need no gradient: "
                      "skip them.", f"graph_ops({what}) met a None in next_functions:"):
-            got = _as_set(learner.graph_ops(t), what)
+            got = _as_set(in_learner_process(learner, _graph_ops_of, index), what)
         want = reference.graph_ops(t)
         if got == want:
             continue

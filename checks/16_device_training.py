@@ -14,7 +14,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils.data import DataLoader, TensorDataset
 
-from torch_dojo.testing import describe, fail, hint, hint_on, requires
+from torch_dojo.testing import describe, fail, hint, hint_on, in_learner_process, requires
 
 MIXED = r"Expected all tensors to be on the same device|is not on the expected device"
 MIXED_HINT = ("Move every batch where the model is: features, labels = features.to(device), "
@@ -104,6 +104,12 @@ class _Net(torch.nn.Module):
         return self.layers(x)
 
 
+def _watched(learner, name, model, loader, watch, *args, **kwargs):
+    """Runs where the learner's code runs: train_on or accuracy_on with the watch on."""
+    with watch:
+        return getattr(learner, name)(model, _Watched(loader, watch), *args, **kwargs)
+
+
 def _data(seed, n=10, num_inputs=2, num_classes=2):
     g = torch.Generator().manual_seed(seed)
     return torch.randn(n, num_inputs, generator=g) * 2, torch.randint(0, num_classes, (n,), generator=g)
@@ -157,8 +163,8 @@ def test_train_on_moves_model_and_batches(learner, reference, device):
     start = copy.deepcopy(model)
     loader = _loader(1)
     call = f"train_on(model, loader, {device!r}, num_epochs=2, lr=0.1)"
-    with hint_on(MIXED, MIXED_HINT), watch:
-        got = learner.train_on(model, _Watched(loader, watch), device, num_epochs=2, lr=0.1)
+    with hint_on(MIXED, MIXED_HINT):
+        got = in_learner_process(learner, _watched, "train_on", model, loader, watch, device, num_epochs=2, lr=0.1)
     got = _losses(got, call, 2 * len(loader))
     _check_watch(watch, model, call)
     want = reference.train_on(start, loader, device, num_epochs=2, lr=0.1)
@@ -177,8 +183,8 @@ def test_accuracy_on_counts_on_the_device(learner, reference):
     model = _net(2)
     loader = _loader(2, batch_size=3)
     call = "accuracy_on(model, loader, 'cpu')"
-    with hint_on(MIXED, MIXED_HINT), watch:
-        got = learner.accuracy_on(model, _Watched(loader, watch), "cpu")
+    with hint_on(MIXED, MIXED_HINT):
+        got = in_learner_process(learner, _watched, "accuracy_on", model, loader, watch, "cpu")
     if isinstance(got, torch.Tensor) or isinstance(got, bool) or not isinstance(got, float):
         fail(f"{call} returned {describe(got)}, expected a Python float",
              hint="Count with .sum().item() and divide Python numbers.")

@@ -13,7 +13,7 @@ import pytest
 import torch
 from torch.overrides import TorchFunctionMode
 
-from torch_dojo.testing import describe, fail, hint, requires
+from torch_dojo.testing import describe, fail, hint, in_learner_process, requires
 
 SMALL = 256  # about 1 ms on one CPU thread: long enough to time, short enough to repeat
 ATTEMPTS = 3
@@ -58,8 +58,11 @@ def one_thread():
 
 def seconds(learner, n, device="cpu", **kwargs):
     """Call the learner's time_matmul and insist on a positive float of seconds."""
+    return checked_seconds(learner.time_matmul(n, device, **kwargs), n, device, **kwargs)
+
+
+def checked_seconds(got, n, device, **kwargs):
     args = ", ".join([str(n), repr(device)] + [f"{k}={v}" for k, v in kwargs.items()])
-    got = learner.time_matmul(n, device, **kwargs)
     if isinstance(got, torch.Tensor):
         fail(f"time_matmul({args}) returned {describe(got)}, expected a Python float of seconds",
              hint="Return a plain number: statistics.median(times) of perf_counter differences, "
@@ -74,10 +77,23 @@ def seconds(learner, n, device="cpu", **kwargs):
     return got
 
 
-def products_run(learner, n, **kwargs):
+def _logged(learner, n, device, **kwargs):
+    """Runs where the learner's code runs: time_matmul, and the products it made."""
     with MatmulLog() as log:
-        seconds(learner, n, "cpu", **kwargs)
-    return log
+        got = learner.time_matmul(n, device, **kwargs)
+    return got, log.products
+
+
+def timed_products(learner, n, device="cpu", **kwargs):
+    """(the seconds time_matmul returned, a MatmulLog of the products it made)."""
+    got, products = in_learner_process(learner, _logged, n, device, **kwargs)
+    log = MatmulLog()
+    log.products = products
+    return checked_seconds(got, n, device, **kwargs), log
+
+
+def products_run(learner, n, **kwargs):
+    return timed_products(learner, n, "cpu", **kwargs)[1]
 
 
 def benchmark_seconds(n):
@@ -259,26 +275,33 @@ class FakeClock:
         return self.table[kind][n]
 
 
-def use_clock(monkeypatch, learner, clock):
-    """Put `clock` in place of the learner's time_matmul, where their crossover_size looks."""
-    monkeypatch.setattr(learner, "time_matmul", clock)
-
-
-def _gpu(monkeypatch, present):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: present)
-    monkeypatch.setattr(torch.cuda, "device_count", lambda: int(present))
+def _crossover_with(learner, clock, present, sizes, device):
+    """Runs where the learner's code runs: crossover_size with `clock` in place of the
+    learner's time_matmul (where their crossover_size looks) and torch.cuda saying whether
+    a GPU is `present`."""
+    names = learner.__dict__
+    mine = names.get("time_matmul")
+    cuda = torch.cuda.is_available, torch.cuda.device_count
+    names["time_matmul"] = clock
+    torch.cuda.is_available, torch.cuda.device_count = (lambda: present), (lambda: int(present))
+    try:
+        return learner.crossover_size(sizes, device)
+    finally:
+        torch.cuda.is_available, torch.cuda.device_count = cuda
+        if mine is None:
+            names.pop("time_matmul", None)
+        else:
+            names["time_matmul"] = mine
 
 
 @pytest.mark.parametrize("case", list(TABLES), ids=lambda c: c.split(" (")[0])
 @hint("Go through the sizes from smallest to largest (sorted(sizes)) and return the first n "
       "where time_matmul(n, device) < time_matmul(n, 'cpu'); after the loop, return None.")
-def test_crossover_size_from_a_timing_table(learner, monkeypatch, case):
+def test_crossover_size_from_a_timing_table(learner, case):
     """crossover_size returns the smallest size where the device beats the CPU"""
     sizes, cpu, gpu, want = TABLES[case]
     clock = FakeClock(cpu, gpu)
-    use_clock(monkeypatch, learner, clock)
-    _gpu(monkeypatch, True)
-    got = learner.crossover_size(list(sizes), "cuda")
+    got = in_learner_process(learner, _crossover_with, clock, True, list(sizes), "cuda")
     if got == want and (got is None or isinstance(got, int)):
         return
     table = "; ".join(f"n={n}: cpu {cpu[n]:.2g} s, cuda {gpu[n]:.2g} s" for n in sorted(sizes))
@@ -295,13 +318,12 @@ def test_crossover_size_from_a_timing_table(learner, monkeypatch, case):
 
 @hint("Start with `if not torch.cuda.is_available(): return None` (for device='cuda'), before "
       "timing anything on the device.")
-def test_crossover_size_is_none_without_the_device(learner, monkeypatch):
+def test_crossover_size_is_none_without_the_device(learner):
     """crossover_size returns None when the device is absent"""
     sizes, cpu, gpu, _ = TABLES["the GPU wins from 512 on"]
-    use_clock(monkeypatch, learner, FakeClock(cpu, gpu, gpu_present=False))
-    _gpu(monkeypatch, False)
     try:
-        got = learner.crossover_size(list(sizes), "cuda")
+        got = in_learner_process(learner, _crossover_with, FakeClock(cpu, gpu, gpu_present=False), False,
+                                 list(sizes), "cuda")
     except NotImplementedError:  # a RuntimeError too, but it means "not written yet"
         raise
     except RuntimeError as err:
@@ -321,8 +343,7 @@ def test_cuda_time_agrees_with_cuda_events(learner, n):
     """time_matmul on CUDA agrees with the GPU's own clock (CUDA events)"""
     want = cuda_event_seconds(n)  # first, so CUDA and cuBLAS are started before the learner's call
     for _ in range(ATTEMPTS):
-        with MatmulLog() as log:
-            got = seconds(learner, n, "cuda")
+        got, log = timed_products(learner, n, "cuda")
         ours = [p for p in log.products if p[0].count((n, n)) >= 2]
         if ours and "cuda" not in set().union(*(p[2] for p in ours)):
             fail(f"time_matmul({n}, 'cuda') multiplied matrices on the CPU",

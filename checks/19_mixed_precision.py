@@ -11,7 +11,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from torch_dojo.testing import assert_tensors_match, describe, fail, hint, hint_on, requires
+from torch_dojo.testing import assert_tensors_match, describe, fail, hint, hint_on, in_learner_process, requires
 
 CAST_MODEL_HINT = ("Leave the model in float32 and let torch.autocast pick the precision per operation: "
                    "model.to(torch.bfloat16) or model.half() make the weights themselves 16-bit.")
@@ -46,10 +46,17 @@ def _autocast_on(device_type):
         return torch.is_autocast_cpu_enabled() if device_type == "cpu" else torch.is_autocast_enabled()
 
 
+def _forward_and_autocast(learner, model, x, *args, **kwargs):
+    """Runs where the learner's code runs: autocast_forward, and whether autocast is on after it."""
+    got = learner.autocast_forward(model, x, *args, **kwargs)
+    return got, _autocast_on("cpu")
+
+
 def _forward(learner, model, x, *args, **kwargs):
+    """(what autocast_forward returned, whether autocast was still on on the CPU after it)."""
     with hint_on(DTYPE_CLASH, "Do not cast x or the model yourself: inside torch.autocast PyTorch casts "
                  "each operation's inputs as that operation needs."):
-        return learner.autocast_forward(model, x, *args, **kwargs)
+        return in_learner_process(learner, _forward_and_autocast, model, x, *args, **kwargs)
 
 
 @hint("with torch.autocast(device_type=device_type, dtype=dtype): return model(x)")
@@ -59,14 +66,14 @@ def test_autocast_forward_on_the_cpu(learner, reference):
         model = _net(seed)
         x, _ = _batch(seed)
         before = copy.deepcopy(model)
-        got = _forward(learner, model, x)
+        got, still_on = _forward(learner, model, x)
         want = reference.autocast_forward(before, x)
         if _param_dtypes(model) != {torch.float32}:
             fail(f"after autocast_forward the model's parameters are {sorted(map(str, _param_dtypes(model)))}, "
                  "no longer float32", hint=CAST_MODEL_HINT)
         if x.dtype != torch.float32:
             fail("autocast_forward changed x's dtype in place")
-        if _autocast_on("cpu"):
+        if still_on:
             fail("autocast is still on after autocast_forward returned",
                  hint="Use torch.autocast as a `with` block: it switches autocast off when the block ends.")
         if isinstance(got, torch.Tensor) and got.dtype == torch.float32:
@@ -82,7 +89,7 @@ def test_autocast_forward_uses_the_dtype_it_is_given(learner, reference):
     """autocast_forward uses the dtype it is given"""
     model = _net(2)
     x, _ = _batch(2)
-    got = _forward(learner, model, x, device_type="cpu", dtype=torch.float16)
+    got = _forward(learner, model, x, device_type="cpu", dtype=torch.float16)[0]
     want = reference.autocast_forward(model, x, device_type="cpu", dtype=torch.float16)
     if isinstance(got, torch.Tensor) and got.dtype != want.dtype:
         fail(f"autocast_forward(model, x, 'cpu', torch.float16) returned {got.dtype} logits, expected {want.dtype}")
@@ -202,7 +209,7 @@ def test_float16_on_cuda(learner, reference):
     """on CUDA: float16 autocast with a GradScaler, and bfloat16"""
     model = _net(6).cuda()
     x, y = (t.cuda() for t in _batch(6))
-    got = _forward(learner, model, x, device_type="cuda", dtype=torch.float16)
+    got = _forward(learner, model, x, device_type="cuda", dtype=torch.float16)[0]
     if not isinstance(got, torch.Tensor) or got.dtype != torch.float16:
         fail(f"autocast_forward(model, x, 'cuda', torch.float16) returned {describe(got)}, expected float16 logits")
     theirs = copy.deepcopy(model)
@@ -214,7 +221,7 @@ def test_float16_on_cuda(learner, reference):
     if not _same(_params(model), _params(theirs), tol=1e-3):
         fail("a float16 step on CUDA through a GradScaler ends with other weights than the reference step")
     if torch.cuda.is_bf16_supported():
-        got = _forward(learner, model, x, device_type="cuda", dtype=torch.bfloat16)
+        got = _forward(learner, model, x, device_type="cuda", dtype=torch.bfloat16)[0]
         if not isinstance(got, torch.Tensor) or got.dtype != torch.bfloat16:
             fail(f"autocast_forward(model, x, 'cuda', torch.bfloat16) returned {describe(got)}")
 

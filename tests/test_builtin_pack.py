@@ -32,6 +32,12 @@ from torch_dojo.verify import verify_exercise
 LEARNER_FILES = Path(__file__).parent / "learner_files"
 PACK = load_builtin_pack()
 LEARNER_CASES = sorted(LEARNER_FILES.glob("*/*.py"))
+# Judged (the learner's code in a process of its own, as grading runs it): every solution,
+# and a sample of mistakes: the first wrong file of each exercise, and every file of 07
+# (graphs). benchmarks/judged_parity.py runs every file both ways.
+JUDGED_CASES = sorted({path for path in LEARNER_CASES if path.parent.name.startswith("07_")} | {
+    next(p for p in sorted(folder.glob("*.py")) if "Wrong on purpose" in p.read_text(encoding="utf-8"))
+    for folder in sorted(LEARNER_FILES.iterdir()) if folder.is_dir() and not folder.name.startswith("18_")})
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +104,24 @@ def test_starter_fails_and_solution_passes(exercise, warm):
 
 @pytest.mark.parametrize("path", LEARNER_CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_learner_file_gets_the_expected_verdict(path, warm):
+    _expected_verdict(path, warm, judged=False)
+
+
+@pytest.mark.parametrize("exercise", PACK.exercises, ids=lambda e: e.label)
+def test_solution_passes_judged(exercise, warm):
+    lacking = [missing(need) for need in sorted(exercise.requires) if missing(need)]
+    if lacking:
+        pytest.skip(f"{exercise.label} {lacking[0]}")
+    verdict = warm.check(exercise, exercise.solution, judged=True)
+    assert verdict.status is Status.PASSED, verdict.to_json()
+
+
+@pytest.mark.parametrize("path", JUDGED_CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_learner_file_judged_gets_the_expected_verdict(path, warm):
+    _expected_verdict(path, warm, judged=True)
+
+
+def _expected_verdict(path: Path, warm: WarmRunner, judged: bool) -> None:
     expected = expectation(path)
     for need in expected.needs:
         if missing(need):
@@ -106,7 +130,7 @@ def test_learner_file_gets_the_expected_verdict(path, warm):
     for need in sorted(exercise.requires):  # the whole exercise is skipped here, right or wrong
         if missing(need):
             pytest.skip(f"{exercise.label} needs {need}: {missing(need)}")
-    verdict = warm.check(exercise, path)
+    verdict = warm.check(exercise, path, judged=judged)
     if expected.passes:
         assert verdict.status is Status.PASSED, verdict.to_json()
         return

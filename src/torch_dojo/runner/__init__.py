@@ -3,6 +3,8 @@
 ``check(exercise, file)`` runs the exercise's hidden checks against ``file`` in a child
 process under the exercise's limits and returns a ``Verdict``. ``runner.warm.WarmRunner``
 does the same from a worker that imported torch once: the same verdicts, in milliseconds.
+``judged=True`` (grading) judges in a process the learner's code never runs in
+(``runner.judge``); the default runs the file in the check process, as fast as it goes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Callable
 
 from torch_dojo.pack import Exercise
 from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_status
+from torch_dojo.runner.isolation import PR_SET_DUMPABLE, prctl
 from torch_dojo.runner.process import ChildOutcome, run_child
 from torch_dojo.runner.supervisor import Supervisor
 
@@ -31,11 +34,17 @@ class WorkerLost(Exception):
 
 def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
           time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
-          supervisor: Supervisor | None = None, watch_cuda: bool = False) -> Verdict:
+          supervisor: Supervisor | None = None, watch_cuda: bool = False, judged: bool = False) -> Verdict:
     """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``.
 
     ``watch_cuda`` (for ``pack verify``): the verdict's ``data`` names the checks that started
     CUDA without being marked ``@requires("cuda")`` (``TOUCHED_CUDA``).
+
+    ``judged``: the checks run in a process that never imports the learner's file; it
+    talks to the learner's code in a process of its own (``runner.judge``), so nothing
+    the file does can change the verdict but its answers. This process turns
+    non-dumpable (PR_SET_DUMPABLE 0) on a judged check: the learner's code could
+    otherwise ptrace it.
 
     Raises ``Cancelled`` when ``cancelled()`` turned true while the checks ran. With a warm
     ``supervisor`` (``runner.warm``), the check process is forked from it; ``WorkerLost``
@@ -55,7 +64,10 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
         "requires": sorted(exercise.requires),
         "workdir": str(workdir),
         "watch_cuda": watch_cuda,
+        "judged": bool(judged),
     }
+    if judged:  # as the judge itself (runner.judge): the learner's code cannot ptrace this process
+        prctl(PR_SET_DUMPABLE, 0)
     try:
         outcome = run_child("torch_dojo.runner.child", spec, cwd=workdir, time_limit=limit,
                             memory_limit_mb=exercise.memory_limit_mb, cancelled=cancelled,
@@ -88,6 +100,7 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
     data: dict = {}
     replaced: dict[str, str] = {}  # name -> when ("import" or "checks")
     interrupted = ""
+    lost = ""  # judged: the learner's process ended or sent what cannot be read
     threads: list[str] = []
     for event in outcome.events:
         kind = event.get("event")
@@ -112,6 +125,8 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
             interrupted = interrupted or str(event.get("error", ""))
         elif kind == "lingering":
             threads += [str(t) for t in event.get("threads", [])]
+        elif kind == "learner_lost":
+            lost = lost or str(event.get("message", ""))
     done = any(e.get("event") == "done" for e in outcome.events)
     extra = dict(output=outcome.output, output_truncated=outcome.output_truncated,
                  duration=outcome.duration, data=data)
@@ -138,6 +153,9 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
                "result and let the checks go on.")
         checks = _with_unfinished(names, results, running, Status.ERROR, why)
         return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
+    if lost:
+        checks = _with_unfinished(names, results, running, Status.ERROR, lost)
+        return _verdict(exercise, file, Status.ERROR, lost, checks=checks, **extra)
     if replaced:
         when = ("while Python loaded your file" if "import" in replaced.values()
                 else "while the checks ran")

@@ -123,8 +123,14 @@ def run(spec: dict, guard=None, prepared: Prepared | None = None) -> int:
 
     ``guard`` (a ``tamper.Guard``) is the warm worker's snapshot, taken before any learner
     code ran; the cold path takes its own here. ``prepared``: the warm worker's pytest
-    configuration, else pytest is configured here, by ``pytest.main``.
+    configuration, else pytest is configured here, by ``pytest.main``. ``spec["judged"]``:
+    the learner's file runs in a process of its own, never here (``runner.judge``).
     """
+    if spec.get("judged"):
+        from torch_dojo.runner import judge
+
+        session = judge.start(spec)  # first: no torch op has run in this process yet
+        return _run_judged(spec, session, prepared)
     emit = Emitter(spec["events_fd"], spec.get("key", ""))
     faulthandler.enable(file=sys.stderr)  # a crash in C code shows where Python was
     learner_path = Path(spec["learner"])
@@ -159,6 +165,23 @@ def run(spec: dict, guard=None, prepared: Prepared | None = None) -> int:
     threads = _threads_left_running()
     if threads:
         emit("lingering", threads=threads)
+    emit("done", exit=int(code))
+    return 0
+
+
+def _run_judged(spec: dict, session, prepared: Prepared | None) -> int:
+    emit = Emitter(spec["events_fd"], spec.get("key", ""))
+    faulthandler.enable(file=sys.stderr)
+    from torch_dojo.runner.plugin import DojoPlugin
+
+    bound = (None, Path(spec["learner"]), Path(spec["reference"]), spec["requires"], emit, False, session)
+    if prepared is not None:
+        prepared.plugin.bind(*bound)
+        code = _run_prepared(prepared, spec["checks"], pytest.__version__)
+    else:
+        Path(spec["workdir"], "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        code = pytest.main(pytest_args(spec["checks"], spec["workdir"]), plugins=[DojoPlugin(*bound)])
+    session.finish(emit)
     emit("done", exit=int(code))
     return 0
 

@@ -14,6 +14,9 @@ import socket
 import sys
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
+_CAPABILITY_VERSION_3 = 0x20080522
 PR_SET_NAME = 15
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -26,6 +29,27 @@ def prctl(option: int, value: int | bytes) -> bool:
         libc = ctypes.CDLL(None, use_errno=True)
         argument = ctypes.c_char_p(value) if isinstance(value, bytes) else ctypes.c_ulong(value)
         return libc.prctl(option, argument, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def drop_capabilities() -> bool:
+    """Give up every Linux capability, for good: a process run by root can then no more
+    ptrace or read the memory of a non-dumpable process of root's than any user can.
+    The bounding set goes first, so that no program this process runs regains them.
+    True when this process has none left (or never had any)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    if os.geteuid() != 0:
+        return True
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for cap in range(64):
+            if libc.prctl(PR_CAPBSET_DROP, ctypes.c_ulong(cap), 0, 0, 0) != 0 and ctypes.get_errno() == 22:
+                break  # EINVAL: no capability with this number (nor any above)
+        header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
+        data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable (twice: 64 bits): none
+        return libc.capset(header, data) == 0
     except (OSError, AttributeError):
         return False
 

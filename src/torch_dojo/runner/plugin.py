@@ -66,6 +66,14 @@ class MissingName(CheckFailure, AttributeError):
     """A name the exercise asks for is not in the learner's file (hasattr() still works)."""
 
 
+def missing_name(name: str, path: Path) -> MissingName:
+    return MissingName(
+        f"Your file defines no `{name}`, and the exercise asks for it.",
+        f"Define `{name}` at the top level of {path.name} (not inside another "
+        "function), spelled exactly as in the task.",
+    )
+
+
 class Learner:
     """The learner's module, where a missing name fails the check with a clear message."""
 
@@ -83,11 +91,7 @@ class Learner:
         try:
             return getattr(self._module, name)
         except AttributeError:
-            raise MissingName(
-                f"Your file defines no `{name}`, and the exercise asks for it.",
-                f"Define `{name}` at the top level of {self._path.name} (not inside another "
-                "function), spelled exactly as in the task.",
-            ) from None
+            raise missing_name(name, self._path) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._module, name, value)
@@ -96,15 +100,23 @@ class Learner:
         delattr(self._module, name)
 
 
+SAME_PROCESS = ("This check can only run in the same process as your code (its author marked it "
+                "same_process), so a judged run (grading) cannot count it: it does not pass here. "
+                "`torch-dojo check` runs it as usual.")
+
+
 class DojoPlugin:
     def __init__(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
-                 requires: list[str], emit: Emit | None, watch_cuda: bool = False):
-        """All None: a plugin that waits for its check (``bind``), for the warm worker."""
-        self.bind(learner, learner_path, reference_path, requires, emit, watch_cuda)
+                 requires: list[str], emit: Emit | None, watch_cuda: bool = False, judged=None):
+        """All None: a plugin that waits for its check (``bind``), for the warm worker.
+        ``judged``: a ``runner.judge.Session``; then ``learner`` is None and never imported here."""
+        self.bind(learner, learner_path, reference_path, requires, emit, watch_cuda, judged)
 
     def bind(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
-             requires: list[str], emit: Emit | None, watch_cuda: bool = False) -> None:
+             requires: list[str], emit: Emit | None, watch_cuda: bool = False, judged=None) -> None:
         """``watch_cuda`` (``pack verify`` only): note the checks that start CUDA unmarked."""
+        self._judged = judged
+        self._reference: Any = None
         self._learner = learner
         self._learner_path = learner_path
         self._reference_path = reference_path
@@ -119,10 +131,16 @@ class DojoPlugin:
 
     @pytest.fixture(scope="session")
     def learner(self) -> Learner:
+        if self._judged is not None:
+            return self._judged.learner
         return Learner(self._learner, self._learner_path)
 
     @pytest.fixture(scope="session")
     def reference(self) -> ModuleType:
+        if self._judged is not None:  # loaded before the learner's code ran
+            if isinstance(self._reference, BaseException):
+                raise self._reference
+            return self._reference
         return load_module(self._reference_path, "reference")
 
     @pytest.fixture(scope="session")
@@ -141,6 +159,7 @@ class DojoPlugin:
         config.addinivalue_line("markers", "requires(*names): needs cuda, torchvision or distributed")
         config.addinivalue_line("markers", "hint(text): the hint shown when this check does not pass")
         config.addinivalue_line("markers", "points(n): what passing this check is worth when grading")
+        config.addinivalue_line("markers", "same_process: runs only beside the learner's code (never judged)")
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -153,11 +172,33 @@ class DojoPlugin:
         # KeyboardInterrupt and pytest.exit() end the whole run, not one check.
         self._emit("interrupted", error=explain(excinfo.value, self._learner_path))
 
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Judged: everything the judge reads from disk is read; now the learner's file may run."""
+        if self._judged is None:
+            return
+        client = self._judged.client
+        for item in items:
+            module = getattr(item, "module", None)
+            if module is not None and getattr(module, "__file__", None):
+                client.local_modules[module.__name__] = module.__file__
+        try:
+            self._reference = load_module(self._reference_path, "reference")
+            client.local_modules["reference"] = str(self._reference_path)
+        except BaseException as exc:  # noqa: BLE001 - the checks that use it say so, as unjudged
+            self._reference = exc
+        failure = self._judged.go()
+        if failure is not None:
+            message, hint = failure
+            self._emit("fatal", status=Status.ERROR.value, message=message, hint=hint)
+            items[:] = []
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self._emit("collected", names=[check_name(item) for item in session.items])
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self._judged is not None and item.get_closest_marker("same_process"):
+            raise CheckFailure(SAME_PROCESS)
         needed = list(self._requires)
         for mark in item.iter_markers("requires"):
             needed += list(mark.args)
@@ -172,14 +213,19 @@ class DojoPlugin:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item):
         self._emit("start", name=check_name(item))
-        if not (self._watch_cuda and "cuda" not in self._requires and not _marked(item, "cuda")):
+        if self._judged is not None:
+            self._judged.running = check_name(item)
+        if self._watch_cuda and "cuda" not in self._requires and not _marked(item, "cuda"):
+            with CudaWatch() as watch:
+                yield
+            if watch.touched:
+                self._touched_cuda.append(check_name(item))
+                self._emit("data", key=TOUCHED_CUDA, value=list(self._touched_cuda))
+        else:
             yield
-            return
-        with CudaWatch() as watch:
-            yield
-        if watch.touched:
-            self._touched_cuda.append(check_name(item))
-            self._emit("data", key=TOUCHED_CUDA, value=list(self._touched_cuda))
+        if self._judged is not None:
+            self._judged.end_check()
+            self._judged.running = ""
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -203,6 +249,9 @@ class DojoPlugin:
         if report.passed:
             return CheckResult(name, Status.PASSED, "", "", duration)
         exc = call.excinfo.value if call.excinfo else None
+        if self._judged is not None and type(exc).__name__ == "LearnerLost":
+            self._judged.report(self._emit)
+            return CheckResult(name, Status.ERROR, str(exc), "", duration)
         if isinstance(exc, CheckFailure):
             return CheckResult(name, Status.FAILED, str(exc), exc.hint or marked_hint, duration)
         if isinstance(exc, NotImplementedError):

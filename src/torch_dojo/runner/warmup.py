@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from torch_dojo.runner.channel import Channel
-from torch_dojo.runner.isolation import PR_SET_NAME, attach, detach, prctl
+from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, attach, detach, prctl
 
 MODULES = [
     "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data",
@@ -172,6 +172,9 @@ def _wait_for_check(job: Channel, warmed: Warmed) -> None:
         os._exit(0)
     job.close()
     prctl(PR_SET_NAME, b"dojo-check")
+    if not message["spec"].get("judged"):
+        prctl(PR_SET_DUMPABLE, 1)  # as a cold check process: learner code runs here, as any program
+
     events_fd, output_fd = fds
     attach(message["cwd"], output_fd)
     spec = {**message["spec"], "events_fd": events_fd}

@@ -41,7 +41,7 @@ import time
 import traceback
 
 from torch_dojo.runner.channel import Channel
-from torch_dojo.runner.isolation import PR_SET_CHILD_SUBREAPER, PR_SET_NAME, attach, detach, prctl
+from torch_dojo.runner.isolation import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_NAME, attach, detach, prctl
 
 CLEAN_SECONDS = 5.0  # at most, to kill and reap what a check left behind
 
@@ -50,6 +50,9 @@ def main(argv: list[str]) -> int:
     channel = Channel(socket.socket(fileno=int(argv[1])))
     warm = "--warm" in argv[2:]
     subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1)
+    # Non-dumpable: a judged check's learner code cannot ptrace the supervisor or open its
+    # descriptors (it never runs learner code; an exec'd check process is dumpable again).
+    prctl(PR_SET_DUMPABLE, 0)
     prctl(PR_SET_NAME, b"dojo-worker" if warm else b"dojo-supervisor")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # and the finally below cleans up
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,0 +1,220 @@
+"""Judged mode: the check process judges; the learner's code runs in a process of its own.
+
+With ``runner.check(..., judged=True)`` the check process (the *judge*) never imports or
+runs the learner's file. First thing, before it imports the reference or runs any torch
+op (a fork after torch ran parallel work can hang), it forks the *learner's process*
+(``runner.learner_server``), which stays under the same supervisor: the same limits,
+its output is the learner's output, and whatever it starts is ended and reported as
+today. Then the judge:
+
+- makes itself non-dumpable (PR_SET_DUMPABLE 0): the learner's code cannot ptrace it,
+  nor open its /proc/PID/fd or mem (the learner's process gives up every capability
+  first, so this holds under root too); the learner's process never holds the event pipe;
+- keeps the learner's folder and the working directory out of its ``sys.path``, and
+  compiles the checks afresh (no bytecode cache a learner's code could have written);
+- reads the checks and the reference, and only then lets the learner's process import
+  the learner's file;
+- judges with its own torch, pytest and torch-dojo, on values that came back as data
+  (``runner.remote``, ``runner.wire``): a file that prints a report, exits, or replaces
+  torch, pytest or the checks changes only its own process.
+
+When the learner's process ends (os._exit, a crash, a kill) or sends what cannot be read,
+the check that asked fails with the reason, every later check that asks fails "not run",
+and the verdict is an error: the learner's process is not restarted (a fork from the
+judge, after torch ran here, is not safe).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, PR_SET_PDEATHSIG, drop_capabilities, prctl
+
+REAP_SECONDS = 1.0
+
+
+def harden() -> None:
+    """Make this process non-dumpable: code of the learner's cannot ptrace it or read its
+    memory and file descriptors. The main process calls it for a judged check."""
+    prctl(PR_SET_DUMPABLE, 0)
+
+
+def start(spec: dict) -> "Session":
+    """Fork the learner's process (which waits for ``Session.go``) and ready the judge."""
+    judge_end, learner_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    judge = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _become_learner(judge, judge_end, learner_end, spec)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(70)
+    learner_end.close()
+    harden()
+    return Session(pid, judge_end, spec)
+
+
+def _become_learner(judge: int, judge_end: socket.socket, learner_end: socket.socket, spec: dict) -> None:
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != judge:
+        os._exit(70)
+    prctl(PR_SET_NAME, b"dojo-learner")
+    drop_capabilities()  # under root: no CAP_SYS_PTRACE to reach the judge with
+    prctl(PR_SET_DUMPABLE, 1)  # its own, as any process the learner runs
+    os.close(judge_end.detach())
+    try:
+        os.close(spec["events_fd"])  # the verdict's channel is the judge's alone
+    except OSError:
+        pass
+    from torch_dojo.runner import learner_server
+
+    learner_server.serve(learner_end, spec)
+
+
+class Session:
+    """The judge's handle on the learner's process, for the plugin and ``child.run``."""
+
+    def __init__(self, pid: int, sock: socket.socket, spec: dict):
+        from torch_dojo.runner.remote import Client, RemoteLearner
+
+        self.pid = pid
+        self.path = Path(spec["learner"])
+        self.client = Client(sock, spec["learner"])
+        self.client.on_lost = self._lost
+        self.learner = RemoteLearner(self.client, self.path)
+        self.running = ""  # the check running now (the plugin says)
+        self.started = False  # the learner's file was imported
+        self.lost_message = ""
+        self.reported = False
+        self.returncode: int | None = None
+        _no_cached_checks()
+        cwd = os.getcwd()
+        sys.path[:] = [p for p in sys.path if p not in ("", ".", cwd, str(self.path.parent))]
+
+    def go(self) -> tuple[str, str] | None:
+        """Let the learner's process import the file: None, or (message, hint) when it failed."""
+        from torch_dojo.runner.remote import LearnerImportFailed, LearnerLost
+
+        try:
+            self.client.request("go")
+        except LearnerImportFailed as failed:
+            return failed.args[0], failed.args[1]
+        except LearnerLost as lost:
+            return str(lost), ""
+        self.started = True
+        return None
+
+    def end_check(self) -> None:
+        """Forget the pairs of the check that ended (both sides)."""
+        from torch_dojo.runner.remote import LearnerLost
+
+        if not self.client.lost:
+            try:
+                self.client.request("end_check")
+            except (LearnerLost, Exception):  # noqa: BLE001 - the next check says what is wrong
+                pass
+        self.client.pairs.clear()
+
+    def report(self, emit) -> None:
+        """Say (once) that the learner's process was lost: the verdict cannot pass."""
+        if self.client.lost and not self.reported:
+            self.reported = True
+            emit("learner_lost", message=self.lost_message, check=self.running)
+
+    def finish(self, emit) -> None:
+        """Threads the learner's code left running, then end its process."""
+        from torch_dojo.runner.remote import LearnerLost
+
+        threads = []
+        if not self.client.lost and self.started:
+            try:
+                threads = self.client.request("finish")
+            except (LearnerLost, Exception):  # noqa: BLE001
+                threads = []
+        if isinstance(threads, list) and threads:
+            emit("lingering", threads=[str(t)[:100] for t in threads[:20]])
+        self.report(emit)
+        self._end()
+
+    def _end(self) -> str:
+        """End the learner's process (if it still runs) and reap it: how it ended."""
+        if self.returncode is None:
+            deadline = time.monotonic() + REAP_SECONDS
+            while True:
+                try:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                except ChildProcessError:
+                    self.returncode = -1
+                    break
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+                    break
+                if time.monotonic() > deadline:
+                    try:
+                        os.kill(self.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    os.waitpid(self.pid, 0)
+                    self.returncode = None
+                    return "it stopped answering and was ended"
+                time.sleep(0.005)
+        return _how_it_ended(self.returncode)
+
+    def _lost(self, problem: str | None) -> tuple[str, str]:
+        """(the message for the check that lost it, the one for every later check)."""
+        if problem:
+            try:
+                os.kill(self.pid, signal.SIGKILL)  # what it sends next cannot be trusted either
+            except ProcessLookupError:
+                pass
+        how = self._end()
+        during = f" during the check '{self.running}'" if self.running else ""
+        if problem:
+            self.lost_message = (
+                f"Your code's process sent the checks something that cannot be read safely{during} "
+                f"({problem[:200]}), so this run does not count. The checks take plain values from "
+                "your code: numbers, strings, lists, dicts, tensors, arrays, objects.")
+        elif not self.started:
+            self.lost_message = (
+                f"Your file ended Python itself while it was being loaded ({how}), so no check ran: "
+                "os._exit(), a crash inside a C extension, or a signal. Code at the top level runs "
+                "on import: put it inside a function.")
+        else:
+            self.lost_message = (
+                f"Your code's process ended early{during} ({how}). Your code ended Python itself: "
+                "os._exit(), a crash inside a C extension, or a signal. A function should return its "
+                "result and let the checks go on.")
+        later = f"Not run: your code's process ended{during}, so nothing more could be asked of it."
+        return self.lost_message, later
+
+
+def _no_cached_checks() -> None:
+    """pytest reads a check file's rewritten bytecode from a cache beside it (or in the warm
+    worker's folder) when one is there: a learner's code could have written it. Here the
+    checks are always compiled from their source."""
+    try:
+        from _pytest.assertion import rewrite
+
+        if callable(getattr(rewrite, "_read_pyc", None)):
+            rewrite._read_pyc = lambda *args, **kwargs: None
+    except ImportError:
+        pass
+
+
+def _how_it_ended(returncode: int | None) -> str:
+    if returncode is not None and returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"

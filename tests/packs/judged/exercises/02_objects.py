@@ -1,0 +1,1 @@
+"""Write the functions the checks call: see the reference."""

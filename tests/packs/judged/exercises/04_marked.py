@@ -1,0 +1,5 @@
+"""Write answer(): 42."""
+
+
+def answer():
+    raise NotImplementedError

@@ -1,0 +1,2 @@
+def scale(t, k):
+    return t * k
