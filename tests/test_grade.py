@@ -286,3 +286,15 @@ def test_grade_of_a_folder_without_students_says_how_to_lay_it_out(tmp_path, doj
     make(tmp_path / "class", RIGHT)
     done = dojo("grade", "class")
     assert done.returncode == 2 and "a folder of their own" in done.stderr
+
+
+def test_a_table_made_with_a_broken_reference_is_not_called_a_grade(tmp_path, dojo):
+    from conftest import copy_of_mini
+
+    pack = copy_of_mini(tmp_path / "pack")
+    (pack / "solutions" / "02_greet.py").write_text("def greet(name):\n    raise RuntimeError(\"broken\")\n")
+    make(tmp_path / "class" / "ana", RIGHT)
+    done = dojo("grade", "class", "--pack", str(pack), "--out", "grades.csv")
+    assert done.returncode == 1, done.stderr
+    assert "the reference solution of 02 greet does not pass on this machine" in done.stderr
+    assert "this table is not a grade yet" in done.stderr

@@ -337,6 +337,13 @@ def grade(args: argparse.Namespace) -> int:
         if out is not None:
             reused = f" ({grades.reused} marks reused from {journal.path.name})" if grades.reused else ""
             print(f"\nWritten to {out}{reused}.")
+    broken = [e for e in pack.exercises if grades.expected[e.slug].status not in (Status.PASSED, Status.SKIPPED)]
+    if faults or broken:
+        print("torch-dojo: this table is not a grade yet: " + "; ".join(
+            ([f"{len(faults)} mark(s) could not be judged"] if faults else [])
+            + ([f"the reference of {', '.join(e.label for e in broken)} does not pass here"] if broken else []))
+            + " (see the warnings above).", file=sys.stderr)
+        return 1
     return 0
 
 
