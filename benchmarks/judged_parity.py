@@ -49,7 +49,8 @@ def main() -> int:
             middle = time.monotonic()
             judged = warm.check(exercise, path, judged=True)
             end = time.monotonic()
-            label = f"{exercise.id}/{path.parent.name if path.parent.name != 'solutions' else ''}{path.stem}"
+            label = "solution" if path == exercise.solution else path.stem
+            label = f"{exercise.id} {label}"
             checks = [(a.name, a.status.value, b.status.value) for a, b in zip(plain.checks, judged.checks)
                       if a.status is not b.status or a.name != b.name]
             same = plain.status is judged.status and not checks and len(plain.checks) == len(judged.checks)

@@ -8,8 +8,8 @@ its output is the learner's output, and whatever it starts is ended and reported
 today. Then the judge:
 
 - makes itself non-dumpable (PR_SET_DUMPABLE 0): the learner's code cannot ptrace it,
-  nor open its /proc/PID/fd or mem (the learner's process gives up every capability
-  first, so this holds under root too); the learner's process never holds the event pipe;
+  nor open its /proc/PID/fd or mem (under root the judge gives up every capability before
+  the fork, so this holds there too); the learner's process never holds the event pipe;
 - keeps the learner's folder and the working directory out of its ``sys.path``, and
   compiles the checks afresh (no bytecode cache a learner's code could have written);
 - reads the checks and the reference, and only then lets the learner's process import
@@ -50,6 +50,9 @@ def start(spec: dict) -> "Session":
     judge_end, learner_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
+    # Under root: no capability for the learner's process, nor for anything the judge starts
+    # (torchrun's ranks run the learner's file), so that non-dumpable keeps them out.
+    drop_capabilities()
     judge = os.getpid()
     pid = os.fork()
     if pid == 0:
@@ -69,7 +72,6 @@ def _become_learner(judge: int, judge_end: socket.socket, learner_end: socket.so
     if os.getppid() != judge:
         os._exit(70)
     prctl(PR_SET_NAME, b"dojo-learner")
-    drop_capabilities()  # under root: no CAP_SYS_PTRACE to reach the judge with
     prctl(PR_SET_DUMPABLE, 1)  # its own, as any process the learner runs
     os.close(judge_end.detach())
     try:

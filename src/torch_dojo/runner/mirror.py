@@ -27,7 +27,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from torch_dojo.runner import wire
+from torch_dojo.runner import decode, wire
 
 TENSORS = (torch.Tensor, torch.nn.Parameter)
 _CONTAINERS = (list, dict, set, collections.OrderedDict, collections.defaultdict)
@@ -192,7 +192,7 @@ def _apply_tensor(t: torch.Tensor, state: tuple) -> None:
     if len(state) != 9:
         raise wire.ProtocolError("bad tensor state")
     _, data, dtype_name, offset, shape, stride, nbytes, requires_grad, grad = state
-    dtype = wire._torch_dtype(dtype_name)
+    dtype = decode.torch_dtype(dtype_name)
     if not (type(offset) is int and offset >= 0 and isinstance(shape, tuple) and isinstance(stride, tuple)
             and len(shape) == len(stride) and all(type(n) is int and n >= 0 for n in shape + stride)
             and type(nbytes) is int and nbytes >= 0 and type(requires_grad) is bool):
@@ -208,7 +208,7 @@ def _apply_tensor(t: torch.Tensor, state: tuple) -> None:
                 whole = torch.empty(0, dtype=torch.uint8, device=storage.device).set_(storage)
                 whole.copy_(torch.frombuffer(bytearray(data), dtype=torch.uint8))
         if t.device.type != "meta":
-            wire._check_bounds(shape, stride, offset, dtype, storage.nbytes())
+            decode.check_bounds(shape, stride, offset, dtype, storage.nbytes())
         if (storage is not t.untyped_storage() or dtype != t.dtype or offset != t.storage_offset()
                 or shape != tuple(t.shape) or stride != tuple(t.stride())):
             if t.device.type == "meta":
