@@ -261,7 +261,7 @@ class RemoteLearner:
             raise AttributeError(name) from None
 
     def __repr__(self) -> str:
-        return f"<the learner's module {self._path.name}, in its own process>"
+        return f"<your file {self._path.name}>"  # as plugin.Learner
 
     def _dojo_run(self, fn, args: tuple, kwargs: dict) -> Any:
         return self._client.request("run", fn, args, tuple(kwargs.items()))
