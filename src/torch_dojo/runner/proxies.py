@@ -245,7 +245,7 @@ class RemoteLearner:
         from torch_dojo.runner.plugin import MissingName, missing_name
 
         try:
-            return self._client.request("getattr", self, name)
+            return self._client.member(name)
         except MissingName:
             raise
         except AttributeError:

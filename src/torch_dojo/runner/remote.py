@@ -51,6 +51,10 @@ class Client:
         self._proxies: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._types: dict[tuple, type] = {}
         self._rng_last: tuple | None = None
+        self._forget = False  # the check ended: the learner's process forgets its pairs too
+        self.stamp: int | None = None  # of the learner's module's names, as of the last answer
+        self.members: dict[str, tuple[int, Any]] = {}  # name -> (stamp, handle): no request
+        self._learner: Any = None  # the RemoteLearner (runner.judge sets it)
 
     # Asking --------------------------------------------------------------------------------
 
@@ -72,7 +76,7 @@ class Client:
     def _exchange(self, op: str, fields: tuple) -> tuple[str, Any]:
         syncs = tuple((ref, mirror.state_of(obj, self.pairs.base(ref))) for ref, obj in self.pairs.changed())
         releases, self._releases = tuple(self._releases), []
-        message = (op, fields, self.next_ref, syncs, releases, self._state())
+        message = (op, fields, self.next_ref, syncs, releases, self._state(), self._forget)
         try:
             data, memo, size = mirror.dumps(message, self._persistent)
         except Exception as err:
@@ -81,6 +85,7 @@ class Client:
             raise TypeError(f"The check passes the learner's code something that cannot be sent to "
                             f"its process ({type(err).__name__}: {err}); this is a fault in the pack's "
                             "checks, not in your file.") from None
+        self._forget = False
         for index, obj in memo:
             self.pairs.add(self.next_ref + index, obj)
         self.next_ref += size
@@ -100,10 +105,11 @@ class Client:
 
     def _read(self, reply: bytes) -> tuple[str, Any]:
         response = decode.decode(reply, self)
-        if not (isinstance(response, tuple) and len(response) == 4 and response[0] in
-                ("ok", "err", "stop", "ready", "import_error") and isinstance(response[2], tuple)):
+        if not (isinstance(response, tuple) and len(response) == 5 and response[0] in
+                ("ok", "err", "stop", "ready", "import_error") and isinstance(response[2], tuple)
+                and (response[4] is None or type(response[4]) is int)):
             raise wire.ProtocolError("an answer of the wrong shape")
-        kind, payload, updates, rng = response
+        kind, payload, updates, rng, self.stamp = response
         for update in updates:
             if not (isinstance(update, tuple) and len(update) == 2 and type(update[0]) is int
                     and isinstance(update[1], tuple) and update[1]):
@@ -150,6 +156,22 @@ class Client:
                                     "process cannot have it: define it at the top level of the check file")
                 return ("m", path, obj.__qualname__)
         return None
+
+    def end_check(self) -> None:
+        """Forget this check's pairs; the learner's process does with the next request."""
+        self.pairs.clear()
+        self._forget = True
+
+    def member(self, name: str) -> Any:
+        """A name of the learner's module. A function or class (a handle) is asked once while
+        the module's names stay bound as they were."""
+        cached = self.members.get(name)
+        if cached is not None and self.stamp is not None and cached[0] == self.stamp:
+            return cached[1]
+        value = self.request("getattr", self._learner, name)
+        if getattr(type(value), "_dojo_proxy", False) and self.stamp is not None:
+            self.members[name] = (self.stamp, value)
+        return value
 
     def release(self, handle: int) -> None:
         self._releases.append(handle)
