@@ -120,8 +120,10 @@ class Client:
                 raise wire.ProtocolError("an update for an object the judge does not have")
             try:
                 mirror.apply(obj, state, _allowed)
-            except (TypeError, ValueError, RuntimeError, AttributeError) as err:
-                raise wire.ProtocolError(f"an update that does not fit: {err}") from None
+            except wire.ProtocolError:
+                raise
+            except Exception as err:  # noqa: BLE001 - whatever does not fit is the learner's process's doing
+                raise wire.ProtocolError(f"an update that does not fit: {type(err).__name__}: {err}") from None
             self.pairs.rebase(ref)
         if rng is not None:
             _set_rng(rng)
@@ -315,5 +317,5 @@ def _set_rng(state: Any) -> None:
         if type(keys) is not bytes or len(keys) != 624 * 4:
             raise ValueError("numpy")
         np.random.set_state((name, np.frombuffer(keys, dtype=np.uint32).copy(), pos, has_gauss, cached))
-    except (TypeError, ValueError, RuntimeError) as err:
+    except Exception as err:  # noqa: BLE001 - the learner's process sent it
         raise wire.ProtocolError(f"a random generator state that does not fit: {err}") from None
