@@ -15,16 +15,14 @@ the learner's process is gone or sent what cannot be read.
 
 from __future__ import annotations
 
-import random
+import contextlib
+import sys
 import traceback
 import weakref
 from typing import Any
 
-import numpy as np
-import torch
-
 from torch_dojo.runner import decode, mirror, wire
-from torch_dojo.runner.proxies import _PROTOCOLS, GraphTensor, RemoteLearner, RemoteObject, _graph_tensor, _resolve, _standin
+from torch_dojo.runner.proxies import _PROTOCOLS, RemoteLearner, RemoteObject, _resolve, _standin
 from torch_dojo.testing.compare import CheckFailure
 
 _TRUSTED_ERRORS = {("torch_dojo.testing.compare", "CheckFailure"), ("torch_dojo.runner.plugin", "MissingName")}
@@ -61,7 +59,8 @@ class Client:
     def request(self, op: str, *fields: Any) -> Any:
         if self.lost:
             raise LearnerLost(self.lost)
-        with torch._C.DisableTorchFunction():  # a check's TorchFunctionMode sees the check's ops only
+        torch = sys.modules.get("torch")  # a check's TorchFunctionMode sees the check's ops only:
+        with torch._C.DisableTorchFunction() if torch is not None else contextlib.nullcontext():
             kind, payload = self._exchange(op, fields)
         if kind == "err":
             raise rebuild_error(payload, self.path)
@@ -135,15 +134,18 @@ class Client:
         return LearnerLost(now)
 
     def _state(self) -> tuple:
-        rng = rng_state()
+        rng = mirror.rng_state()
         sent = None if rng == self._rng_last else rng
         self._rng_last = rng
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return (None, None, None, sent)
         return (torch.is_grad_enabled(), str(torch.get_default_dtype()).removeprefix("torch."),
                 torch.get_num_threads(), sent)
 
     def _persistent(self, obj: Any) -> Any:
         cls = type(obj)
-        if getattr(cls, "_dojo_proxy", False) or cls is GraphTensor:
+        if getattr(cls, "_dojo_proxy", False) or getattr(cls, "_dojo_graph", False):
             return ("h", object.__getattribute__(obj, "_dojo_id"))
         if cls is RemoteLearner:
             return ("h", 0)
@@ -182,11 +184,14 @@ class Client:
 
     def judge_object(self, ref: int) -> Any:
         obj = self.pairs.get(ref)
-        if obj is None or isinstance(obj, torch.UntypedStorage):
+        if obj is None or mirror.is_storage(obj):
             raise wire.ProtocolError("a reference to an object the judge does not have")
         return obj
 
     def judge_storage(self, tag: bytes, ref: int):
+        import numpy as np
+        import torch
+
         obj = self.pairs.get(ref)
         if tag == b"j" and isinstance(obj, torch.UntypedStorage):
             return obj
@@ -206,10 +211,12 @@ class Client:
         self._proxies[handle] = proxy
         return proxy
 
-    def graph(self, handle: int, info: tuple, value: torch.Tensor) -> torch.Tensor:
+    def graph(self, handle: int, info: tuple, value):
+        from torch_dojo.runner.graphs import _graph_tensor
+
         return _graph_tensor(value, self.handle(handle, info))
 
-    def mirror(self, ref: int, tensor: torch.Tensor) -> None:
+    def mirror(self, ref: int, tensor) -> None:
         self.pairs.add(ref, tensor)
 
     def _proxy_type(self, info: tuple) -> type:
@@ -299,23 +306,8 @@ def _error_class(module: str, qualname: str, mro: tuple) -> type:
 # Random generators -----------------------------------------------------------------------------
 
 
-def rng_state() -> tuple:
-    """The states of torch's, Python's and NumPy's global generators, as plain values."""
-    torch_state = torch.get_rng_state().numpy().tobytes()
-    name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
-    return (torch_state, random.getstate(), (name, keys.tobytes(), int(pos), int(has_gauss), float(cached)))
-
-
 def _set_rng(state: Any) -> None:
     try:
-        torch_state, python_state, numpy_state = state
-        if type(torch_state) is not bytes or len(torch_state) != torch.get_rng_state().numel():
-            raise ValueError("torch")
-        torch.set_rng_state(torch.frombuffer(bytearray(torch_state), dtype=torch.uint8))
-        random.setstate(python_state)
-        name, keys, pos, has_gauss, cached = numpy_state
-        if type(keys) is not bytes or len(keys) != 624 * 4:
-            raise ValueError("numpy")
-        np.random.set_state((name, np.frombuffer(keys, dtype=np.uint32).copy(), pos, has_gauss, cached))
+        mirror.set_rng_state(state, load=False)
     except Exception as err:  # noqa: BLE001 - the learner's process sent it
         raise wire.ProtocolError(f"a random generator state that does not fit: {err}") from None
