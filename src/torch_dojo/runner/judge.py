@@ -41,7 +41,8 @@ REAP_SECONDS = 1.0
 
 def harden() -> None:
     """Make this process non-dumpable: code of the learner's cannot ptrace it or read its
-    memory and file descriptors. The main process calls it for a judged check."""
+    memory and file descriptors (``runner.check`` does the same for the process that asks
+    for a judged check)."""
     prctl(PR_SET_DUMPABLE, 0)
 
 
