@@ -27,7 +27,7 @@ from torch_dojo.report import Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
 
 PACKS = Path(__file__).parent / "packs"
-LIMIT = {"cold": 15.0, "warm": 3.0}  # a cold check starts Python, pytest and torch (twice) first
+LIMIT = {"cold": 6.0, "warm": 3.0}  # a cold check starts Python and pytest first (twice)
 SLACK = 6.0  # a verdict comes within its time limit plus this
 JUDGED = load_pack(PACKS / "judged")
 TENSORS = load_pack(PACKS / "tensors").find("double")

@@ -5,7 +5,8 @@ name up anywhere but among the few types it knows; every count, size, stride and
 is checked against the bytes that came, every tensor against its storage. Anything that
 does not fit raises ``ProtocolError``: the judge then stops asking the learner's process.
 References come through ``ctx`` (``runner.remote.Client``): the judge's own objects, and
-handles on objects that stay in the learner's process.
+handles on objects that stay in the learner's process. Torch and NumPy are imported when
+a value of theirs comes.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ import collections
 import math
 import struct
 from typing import Any
-
-import numpy as np
-import torch
 
 from torch_dojo.runner.wire import (_F64, _U32, _U64, DEVICE_TYPES, FACTORIES, MAX_DEPTH, MAX_DIMS, NUMPY_KINDS,
                                     TENSOR_DTYPES, ProtocolError)
@@ -153,6 +151,8 @@ class Decoder:
             items = [self.value(depth) for _ in range(self._count())]
             if not all(type(n) is int and n >= 0 for n in items):
                 raise ProtocolError("a bad torch.Size")
+            import torch
+
             return torch.Size(items)
         if tag == b"X":
             return self._tensor(depth)
@@ -164,6 +164,8 @@ class Decoder:
             data = self._blob(b"B")
             if math.prod(shape) * dtype.itemsize != len(data):
                 raise ProtocolError("an array's bytes do not match its shape")
+            import numpy as np
+
             array = np.frombuffer(data, dtype=dtype).reshape(shape).copy()
             self.memo[index] = array
             return array
@@ -172,6 +174,8 @@ class Decoder:
             data = self._blob(b"B")
             if len(data) != dtype.itemsize:
                 raise ProtocolError("a numpy scalar of the wrong size")
+            import numpy as np
+
             return np.frombuffer(data, dtype=dtype)[0]
         if tag == b"e":
             return _numpy_dtype(self._str())
@@ -185,7 +189,9 @@ class Decoder:
             return self.ctx.graph(handle, info, self._tensor(depth))
         raise ProtocolError(f"an unknown tag {tag!r}")
 
-    def _tensor(self, depth: int) -> torch.Tensor:
+    def _tensor(self, depth: int):
+        import torch
+
         index = len(self.memo)
         self.memo.append(_PENDING)
         flags = self._take(1)[0]
@@ -224,7 +230,9 @@ class Decoder:
             self.ctx.mirror(mirror, tensor)
         return tensor
 
-    def _storage_of(self, device: torch.device):
+    def _storage_of(self, device):
+        import torch
+
         tag = bytes(self._take(1))
         if tag == b"n":
             return None
@@ -258,20 +266,26 @@ def _int(value: Any) -> int:
     return value
 
 
-def torch_dtype(name: str) -> torch.dtype:
+def torch_dtype(name: str):
+    import torch
+
     if name not in TENSOR_DTYPES:
         raise ProtocolError(f"a dtype not allowed: {name[:40]!r}")
     return getattr(torch, name)
 
 
-def _device(text: str) -> torch.device:
+def _device(text: str):
+    import torch
+
     device = torch.device(text)
     if device.type not in DEVICE_TYPES:
         raise ProtocolError(f"a device not allowed: {text[:40]!r}")
     return device
 
 
-def _numpy_dtype(text: str) -> np.dtype:
+def _numpy_dtype(text: str):
+    import numpy as np
+
     if len(text) > 8:
         raise ProtocolError("a numpy dtype not allowed")
     dtype = np.dtype(text)
@@ -280,7 +294,7 @@ def _numpy_dtype(text: str) -> np.dtype:
     return dtype
 
 
-def check_bounds(shape: tuple, stride: tuple, offset: int, dtype: torch.dtype, nbytes: int) -> None:
+def check_bounds(shape: tuple, stride: tuple, offset: int, dtype, nbytes: int) -> None:
     """The elements the tensor reads lie inside the storage (set_ would grow it instead)."""
     if math.prod(shape) == 0:
         return

@@ -41,7 +41,8 @@ REAP_SECONDS = 1.0
 
 def harden() -> None:
     """Make this process non-dumpable: code of the learner's cannot ptrace it or read its
-    memory and file descriptors. The main process calls it for a judged check."""
+    memory and file descriptors (``runner.check`` does the same for the process that asks
+    for a judged check)."""
     prctl(PR_SET_DUMPABLE, 0)
 
 
@@ -94,6 +95,7 @@ class Session:
         self.client = Client(sock, spec["learner"])
         self.client.on_lost = self._lost
         self.learner = RemoteLearner(self.client, self.path)
+        self.client._learner = self.learner
         self.running = ""  # the check running now (the plugin says)
         self.started = False  # the learner's file was imported
         self.lost_message = ""
@@ -117,15 +119,8 @@ class Session:
         return None
 
     def end_check(self) -> None:
-        """Forget the pairs of the check that ended (both sides)."""
-        from torch_dojo.runner.remote import LearnerLost
-
-        if not self.client.lost:
-            try:
-                self.client.request("end_check")
-            except (LearnerLost, Exception):  # noqa: BLE001 - the next check says what is wrong
-                pass
-        self.client.pairs.clear()
+        """Forget the pairs of the check that ended (the learner's process, with the next request)."""
+        self.client.end_check()
 
     def report(self, emit) -> None:
         """Say (once) that the learner's process was lost: the verdict cannot pass."""

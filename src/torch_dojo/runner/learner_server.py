@@ -17,14 +17,10 @@ import atexit
 import copy
 import importlib
 import os
-import random
 import sys
 import traceback
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-import torch
 
 from torch_dojo.runner import mirror, wire
 from torch_dojo.runner.explain import explain, known_hint, same_file
@@ -78,7 +74,11 @@ class Server:
         value, kind, done = None, "ok", False
         try:
             message, memo = mirror.loads(data, self._load)
-            op, fields, base, syncs, releases, state = message
+            op, fields, base, syncs, releases, state, forget = message
+            if forget:  # the judge's check ended: its pairs are gone there
+                self.pairs.clear()
+                self.arrays.clear()
+                self.mirrors = 0
             for handle in releases:
                 obj = self.handles.pop(handle, None)
                 if obj is not None and self.handle_ids.get(id(obj)) == handle:
@@ -100,11 +100,6 @@ class Server:
     def _run(self, op: str, fields: tuple) -> tuple[str, Any, bool]:
         if op == "go":
             return self._import() + (False,)
-        if op == "end_check":
-            self.pairs.clear()
-            self.arrays.clear()
-            self.mirrors = 0
-            return "ok", None, False
         if op == "finish":
             return "ok", self._finish(), True
         if op == "next":
@@ -116,22 +111,30 @@ class Server:
 
     def _reply(self, kind: str, value: Any) -> bytes:
         changed = self.pairs.changed()
-        rng = _rng_state()
+        rng = mirror.rng_state()
         moved = None if rng == self.rng_last else rng
         updates: tuple = ()
         try:
             updates = tuple((ref, mirror.state_of(obj, self.pairs.base(ref))) for ref, obj in changed)
-            reply = self._encode((kind, value, updates, moved))
+            reply = self._encode((kind, value, updates, moved, self._stamp()))
         except BaseException as exc:  # a value that cannot be written: say so instead
             try:
-                reply = self._encode(("err", self._error(exc), updates, moved))
+                reply = self._encode(("err", self._error(exc), updates, moved, self._stamp()))
             except BaseException as again:
                 changed = []
-                reply = self._encode(("err", self._error(again), (), moved))
+                reply = self._encode(("err", self._error(again), (), moved, None))
         for ref, _ in changed:
             self.pairs.rebase(ref)
         self.rng_last = rng
         return reply
+
+    def _stamp(self) -> int | None:
+        """Changes when a name of the learner's module is bound to another object (the judge
+        asks for a function again then)."""
+        if self.module is None:
+            return None
+        names = vars(self.module)
+        return hash((len(names), tuple(map(id, names.values())))) & ((1 << 62) - 1)
 
     def _encode(self, response: tuple) -> bytes:
         self.new_mirrors: list[int] = []
@@ -143,18 +146,20 @@ class Server:
             raise
 
     def _set_state(self, state: tuple) -> None:
+        """The judge's grad mode, default dtype, thread count (when it has torch), and its
+        generators' states when they moved (torch and NumPy imported here for theirs)."""
         grad, dtype, threads, rng = state
-        torch.set_grad_enabled(grad)
-        if torch.get_default_dtype() != getattr(torch, dtype):
-            torch.set_default_dtype(getattr(torch, dtype))
-        if torch.get_num_threads() != threads:
-            torch.set_num_threads(threads)
+        if grad is not None:
+            import torch
+
+            torch.set_grad_enabled(grad)
+            if torch.get_default_dtype() != getattr(torch, dtype):
+                torch.set_default_dtype(getattr(torch, dtype))
+            if torch.get_num_threads() != threads:
+                torch.set_num_threads(threads)
         if rng is not None:
-            torch_state, python_state, (name, keys, pos, has_gauss, cached) = rng
-            torch.set_rng_state(torch.frombuffer(bytearray(torch_state), dtype=torch.uint8))
-            random.setstate(python_state)
-            np.random.set_state((name, np.frombuffer(keys, dtype=np.uint32).copy(), pos, has_gauss, cached))
-            self.rng_last = rng
+            mirror.set_rng_state(rng, load=True)
+            self.rng_last = mirror.rng_state()
 
     def _import(self) -> tuple[str, Any]:
         from torch_dojo.runner.child import _import_failure
@@ -227,13 +232,13 @@ class Server:
 
     def _pair(self, ref: int, obj: Any) -> None:
         self.pairs.add(ref, obj)
-        if type(obj) is np.ndarray and (obj.flags.c_contiguous or obj.flags.f_contiguous) and obj.size:
+        if type(obj).__name__ == "ndarray" and type(obj).__module__ == "numpy" and (obj.flags.c_contiguous or obj.flags.f_contiguous) and obj.size:
             self.arrays[obj.__array_interface__["data"][0]] = ref
 
     def judge_ref(self, obj: Any) -> int | None:
         return self.pairs.ref_of(obj)
 
-    def storage_alias(self, t: torch.Tensor):
+    def storage_alias(self, t):
         storage = t.untyped_storage()
         ref = self.pairs.ref_of(storage)
         if ref is not None and ref < MIRROR_BASE:
@@ -253,7 +258,7 @@ class Server:
         self.handle_ids[id(obj)] = handle
         return handle
 
-    def mirror(self, tensor: torch.Tensor) -> int:
+    def mirror(self, tensor) -> int:
         if self.mirrors >= MAX_MIRRORS:
             return 0
         self.mirrors += 1
@@ -296,12 +301,6 @@ def _learner(server: Server):
     from torch_dojo.runner.plugin import Learner
 
     return Learner(server.module, server.path)
-
-
-def _rng_state() -> tuple:
-    torch_state = torch.get_rng_state().numpy().tobytes()
-    name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
-    return (torch_state, random.getstate(), (name, keys.tobytes(), int(pos), int(has_gauss), float(cached)))
 
 
 def _mentions_torch(path: Path) -> bool:

@@ -21,26 +21,42 @@ import collections
 import enum
 import io
 import pickle
+import random
+import sys
 import types
 from typing import Any, Callable
 
-import numpy as np
-import torch
-
 from torch_dojo.runner import decode, wire
 
-TENSORS = (torch.Tensor, torch.nn.Parameter)
 _CONTAINERS = (list, dict, set, collections.OrderedDict, collections.defaultdict)
 _NOT_STATE = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType,
               enum.Enum)  # an enum member is a singleton, pickled by name
 
 
+def _is_tensor(t: type) -> bool:
+    """A plain tensor or a Parameter (torch is only looked at when it is imported)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and (t is torch.Tensor or t is torch.nn.Parameter)
+
+
+def _is_storage_or_array(t: type) -> bool:
+    torch, np = sys.modules.get("torch"), sys.modules.get("numpy")
+    return (torch is not None and t is torch.UntypedStorage) or (np is not None and t is np.ndarray)
+
+
+def is_storage(obj: Any) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and type(obj) is torch.UntypedStorage
+
+
 def pairable(obj: Any) -> bool:
     """Whether an object can change in place, so that both sides must keep it alike."""
     t = type(obj)
-    if t in TENSORS or t in _CONTAINERS or t is torch.UntypedStorage or t is np.ndarray:
+    if t in _CONTAINERS or _is_tensor(t) or _is_storage_or_array(t):
         return True
-    if getattr(t, "_dojo_proxy", False) or isinstance(obj, _NOT_STATE) or isinstance(obj, torch.Tensor):
+    torch = sys.modules.get("torch")
+    if getattr(t, "_dojo_proxy", False) or isinstance(obj, _NOT_STATE) or \
+            (torch is not None and isinstance(obj, torch.Tensor)):
         return False
     try:
         return type(vars(obj)) is dict
@@ -51,7 +67,7 @@ def pairable(obj: Any) -> bool:
 def fingerprint(obj: Any) -> tuple[Any, Any]:
     """(what is compared, what keeps the compared objects alive so that ids stay theirs)."""
     t = type(obj)
-    if t in TENSORS:
+    if _is_tensor(t):
         grad = obj.grad if obj.is_leaf else None
         try:
             version = obj._version
@@ -69,7 +85,7 @@ def fingerprint(obj: Any) -> tuple[Any, Any]:
     if t is set:
         items = tuple(obj)
         return frozenset(map(id, items)), items
-    if t is torch.UntypedStorage or t is np.ndarray:
+    if _is_storage_or_array(t):
         return None, None
     items = tuple(vars(obj).items())
     return tuple((k, id(v)) for k, v in items), items
@@ -136,7 +152,7 @@ class Pairs:
 def state_of(obj: Any, base: tuple | None) -> tuple:
     """The state to send for a changed pair (``base``: its last agreed fingerprint)."""
     t = type(obj)
-    if t in TENSORS:
+    if _is_tensor(t):
         storage = obj.untyped_storage()
         key = base[0] if base else None
         data_changed = key is None or key[0] != obj._version or key[1] != id(storage)
@@ -188,7 +204,9 @@ def apply(obj: Any, state: tuple, allowed: Callable[[Any], bool] = lambda _: Tru
         raise wire.ProtocolError(f"a state of kind {kind!r} for a {type(obj).__name__}")
 
 
-def _apply_tensor(t: torch.Tensor, state: tuple) -> None:
+def _apply_tensor(t, state: tuple) -> None:
+    import torch
+
     if len(state) != 9:
         raise wire.ProtocolError("bad tensor state")
     _, data, dtype_name, offset, shape, stride, nbytes, requires_grad, grad = state
@@ -224,7 +242,9 @@ def _apply_tensor(t: torch.Tensor, state: tuple) -> None:
             t.grad = grad
 
 
-def _new_storage(data: bytes, device: torch.device):
+def _new_storage(data: bytes, device):
+    import torch
+
     if not data:
         return torch.UntypedStorage(0, device=device)
     storage = torch.frombuffer(bytearray(data), dtype=torch.uint8).clone().untyped_storage()
@@ -237,12 +257,16 @@ def _new_storage(data: bytes, device: torch.device):
 
 def build_storage(data: bytes, device: str):
     """Rebuilds a storage in the learner's process (called by pickle there)."""
+    import torch
+
     return _new_storage(data, torch.device(device))
 
 
 def build_tensor(storage, dtype_name: str, offset: int, shape: tuple, stride: tuple, requires_grad: bool,
                  grad, is_param: bool, device: str):
     """Rebuilds a tensor in the learner's process: a view of its storage, with its gradient."""
+    import torch
+
     dtype = getattr(torch, dtype_name)
     with torch.no_grad():
         if storage is None:
@@ -258,7 +282,9 @@ def build_tensor(storage, dtype_name: str, offset: int, shape: tuple, stride: tu
     return tensor
 
 
-def _reduce_tensor(t: torch.Tensor) -> tuple:
+def _reduce_tensor(t) -> tuple:
+    import torch
+
     grad = t.grad if t.is_leaf else None
     storage = None if t.device.type == "meta" else t.untyped_storage()
     return (build_tensor, (storage, str(t.dtype).removeprefix("torch."), t.storage_offset(), tuple(t.shape),
@@ -277,9 +303,10 @@ class JudgePickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         t = type(obj)
-        if t is torch.Tensor or t is torch.nn.Parameter:
+        if _is_tensor(t):
             return _reduce_tensor(obj)
-        if t is torch.UntypedStorage:
+        torch = sys.modules.get("torch")
+        if torch is not None and t is torch.UntypedStorage:
             return (build_storage, (wire.storage_bytes(obj), str(obj.device)))
         return NotImplemented
 
@@ -310,3 +337,37 @@ def loads(data: bytes, persistent: Callable[[Any], Any]) -> tuple[Any, dict[int,
     unpickler = LearnerUnpickler(data, persistent)
     message = unpickler.load()
     return message, dict(unpickler.memo.copy())
+
+
+# Random generators -------------------------------------------------------------------------------
+
+
+def rng_state() -> tuple:
+    """The states of torch's, Python's and NumPy's global generators, as plain values (None
+    for a library not imported here)."""
+    torch, np = sys.modules.get("torch"), sys.modules.get("numpy")
+    torch_state = torch.get_rng_state().numpy().tobytes() if torch is not None else None
+    numpy_state = None
+    if np is not None:
+        name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
+        numpy_state = (name, keys.tobytes(), int(pos), int(has_gauss), float(cached))
+    return (torch_state, random.getstate(), numpy_state)
+
+
+def set_rng_state(state: tuple, load: bool) -> None:
+    """Set the generators to ``state``; ``load``: import torch or NumPy for their part."""
+    torch_state, python_state, numpy_state = state
+    random.setstate(python_state)
+    if torch_state is not None and (load or "torch" in sys.modules):
+        import torch
+
+        if type(torch_state) is not bytes or len(torch_state) != torch.get_rng_state().numel():
+            raise ValueError("a torch generator state of the wrong size")
+        torch.set_rng_state(torch.frombuffer(bytearray(torch_state), dtype=torch.uint8))
+    if numpy_state is not None and (load or "numpy" in sys.modules):
+        import numpy as np
+
+        name, keys, pos, has_gauss, cached = numpy_state
+        if type(keys) is not bytes or len(keys) != 624 * 4:
+            raise ValueError("a NumPy generator state of the wrong size")
+        np.random.set_state((name, np.frombuffer(keys, dtype=np.uint32).copy(), pos, has_gauss, cached))

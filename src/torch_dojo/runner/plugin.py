@@ -96,7 +96,7 @@ class Learner:
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._module, name, value)
 
-    def __repr__(self) -> str:  # pytest's explanations name it: "where <function add> = <your file add.py>.add"
+    def __repr__(self) -> str:  # as pytest explains an assert: "where … = <your file add.py>.add"
         return f"<your file {self._path.name}>"
 
     def __delattr__(self, name: str) -> None:

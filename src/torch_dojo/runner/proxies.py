@@ -5,8 +5,8 @@
   (an object of the learner's never equals one of the judge's), and ``isinstance`` sees
   the nearest class of torch's (or Python's) in its MRO (``_dojo_standin``). A class per
   remote type (``runner.remote.Client``) offers the protocols that type has.
-- ``GraphTensor``: a tensor with a graph: its values are here, ``grad_fn``, ``is_leaf``
-  and ``backward()`` ask the learner's process.
+- ``runner.graphs.GraphTensor``: a tensor with a graph (in a module of its own: it needs
+  torch, this module does not).
 - ``RemoteLearner``: the ``learner`` fixture; a name the file lacks is ``MissingName``.
 """
 
@@ -15,8 +15,6 @@ from __future__ import annotations
 import builtins
 import sys
 from typing import Any
-
-import torch
 
 from torch_dojo.runner import wire
 
@@ -161,65 +159,6 @@ def _resolve(module: str, qualname: str) -> type | None:
     return found if isinstance(found, type) and getattr(found, "__module__", None) == module else None
 
 
-class GraphTensor(torch.Tensor):
-    """A tensor the learner's code computed with a graph. Its values are here; its graph
-    (``grad_fn``, ``is_leaf``, ``backward()``) stays in the learner's process. An operation
-    on it computes here, with the judge's torch; when its result has a graph, the same
-    operation also runs there, so that the result's graph (and ``backward()``) goes on
-    from the learner's graph. Values always come from here."""
-
-    @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
-        with torch._C.DisableTorchFunctionSubclass():
-            result = func(*args, **kwargs)
-        if not (type(result) is torch.Tensor and result.grad_fn is not None and torch.is_grad_enabled()):
-            return result
-        remote = next((a for a in _flat(args, kwargs) if type(a) is GraphTensor), None)
-        try:
-            shadow = object.__getattribute__(remote._dojo_remote, "_dojo_client").request(
-                "call", func, args, tuple(kwargs.items()))
-        except Exception:  # noqa: BLE001 - an operation the learner's process cannot repeat: values only
-            return result
-        if type(shadow) is not GraphTensor:
-            return result
-        return _graph_tensor(result, shadow._dojo_remote)
-
-    @property
-    def grad_fn(self):
-        return self._dojo_remote.grad_fn
-
-    @property
-    def is_leaf(self) -> bool:
-        return False
-
-    @property
-    def grad(self):
-        return self._dojo_remote.grad
-
-    def backward(self, *args: Any, **kwargs: Any) -> None:
-        self._dojo_remote.backward(*args, **kwargs)
-
-    def retain_grad(self) -> None:
-        self._dojo_remote.retain_grad()
-
-
-def _graph_tensor(value: torch.Tensor, proxy: Any) -> GraphTensor:
-    with torch._C.DisableTorchFunctionSubclass():
-        tensor = torch.Tensor._make_subclass(GraphTensor, value.detach(), True)
-    tensor._dojo_remote = proxy
-    tensor._dojo_id = object.__getattribute__(proxy, "_dojo_id")
-    return tensor
-
-
-def _flat(args: tuple, kwargs: dict):
-    for value in list(args) + list(kwargs.values()):
-        if isinstance(value, (list, tuple)):
-            yield from value
-        else:
-            yield value
-
-
 class RemoteLearner:
     """The ``learner`` fixture in judged mode: the learner's module, in its own process.
 
@@ -245,7 +184,7 @@ class RemoteLearner:
         from torch_dojo.runner.plugin import MissingName, missing_name
 
         try:
-            return self._client.request("getattr", self, name)
+            return self._client.member(name)
         except MissingName:
             raise
         except AttributeError:
@@ -261,7 +200,7 @@ class RemoteLearner:
             raise AttributeError(name) from None
 
     def __repr__(self) -> str:
-        return f"<your file {self._path.name}>"  # as the unjudged Learner says: the same verdicts
+        return f"<your file {self._path.name}>"  # as plugin.Learner
 
     def _dojo_run(self, fn, args: tuple, kwargs: dict) -> Any:
         return self._client.request("run", fn, args, tuple(kwargs.items()))

@@ -15,16 +15,14 @@ the learner's process is gone or sent what cannot be read.
 
 from __future__ import annotations
 
-import random
+import contextlib
+import sys
 import traceback
 import weakref
 from typing import Any
 
-import numpy as np
-import torch
-
 from torch_dojo.runner import decode, mirror, wire
-from torch_dojo.runner.proxies import _PROTOCOLS, GraphTensor, RemoteLearner, RemoteObject, _graph_tensor, _resolve, _standin
+from torch_dojo.runner.proxies import _PROTOCOLS, RemoteLearner, RemoteObject, _resolve, _standin
 from torch_dojo.testing.compare import CheckFailure
 
 _TRUSTED_ERRORS = {("torch_dojo.testing.compare", "CheckFailure"), ("torch_dojo.runner.plugin", "MissingName")}
@@ -51,13 +49,18 @@ class Client:
         self._proxies: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._types: dict[tuple, type] = {}
         self._rng_last: tuple | None = None
+        self._forget = False  # the check ended: the learner's process forgets its pairs too
+        self.stamp: int | None = None  # of the learner's module's names, as of the last answer
+        self.members: dict[str, tuple[int, Any]] = {}  # name -> (stamp, handle): no request
+        self._learner: Any = None  # the RemoteLearner (runner.judge sets it)
 
     # Asking --------------------------------------------------------------------------------
 
     def request(self, op: str, *fields: Any) -> Any:
         if self.lost:
             raise LearnerLost(self.lost)
-        with torch._C.DisableTorchFunction():  # a check's TorchFunctionMode sees the check's ops only
+        torch = sys.modules.get("torch")  # a check's TorchFunctionMode sees the check's ops only:
+        with torch._C.DisableTorchFunction() if torch is not None else contextlib.nullcontext():
             kind, payload = self._exchange(op, fields)
         if kind == "err":
             raise rebuild_error(payload, self.path)
@@ -72,7 +75,7 @@ class Client:
     def _exchange(self, op: str, fields: tuple) -> tuple[str, Any]:
         syncs = tuple((ref, mirror.state_of(obj, self.pairs.base(ref))) for ref, obj in self.pairs.changed())
         releases, self._releases = tuple(self._releases), []
-        message = (op, fields, self.next_ref, syncs, releases, self._state())
+        message = (op, fields, self.next_ref, syncs, releases, self._state(), self._forget)
         try:
             data, memo, size = mirror.dumps(message, self._persistent)
         except Exception as err:
@@ -81,6 +84,7 @@ class Client:
             raise TypeError(f"The check passes the learner's code something that cannot be sent to "
                             f"its process ({type(err).__name__}: {err}); this is a fault in the pack's "
                             "checks, not in your file.") from None
+        self._forget = False
         for index, obj in memo:
             self.pairs.add(self.next_ref + index, obj)
         self.next_ref += size
@@ -100,10 +104,11 @@ class Client:
 
     def _read(self, reply: bytes) -> tuple[str, Any]:
         response = decode.decode(reply, self)
-        if not (isinstance(response, tuple) and len(response) == 4 and response[0] in
-                ("ok", "err", "stop", "ready", "import_error") and isinstance(response[2], tuple)):
+        if not (isinstance(response, tuple) and len(response) == 5 and response[0] in
+                ("ok", "err", "stop", "ready", "import_error") and isinstance(response[2], tuple)
+                and (response[4] is None or type(response[4]) is int)):
             raise wire.ProtocolError("an answer of the wrong shape")
-        kind, payload, updates, rng = response
+        kind, payload, updates, rng, self.stamp = response
         for update in updates:
             if not (isinstance(update, tuple) and len(update) == 2 and type(update[0]) is int
                     and isinstance(update[1], tuple) and update[1]):
@@ -114,8 +119,10 @@ class Client:
                 raise wire.ProtocolError("an update for an object the judge does not have")
             try:
                 mirror.apply(obj, state, _allowed)
-            except (TypeError, ValueError, RuntimeError, AttributeError) as err:
-                raise wire.ProtocolError(f"an update that does not fit: {err}") from None
+            except wire.ProtocolError:
+                raise
+            except Exception as err:  # noqa: BLE001 - whatever does not fit is the learner's process's doing
+                raise wire.ProtocolError(f"an update that does not fit: {type(err).__name__}: {err}") from None
             self.pairs.rebase(ref)
         if rng is not None:
             _set_rng(rng)
@@ -127,15 +134,18 @@ class Client:
         return LearnerLost(now)
 
     def _state(self) -> tuple:
-        rng = rng_state()
+        rng = mirror.rng_state()
         sent = None if rng == self._rng_last else rng
         self._rng_last = rng
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return (None, None, None, sent)
         return (torch.is_grad_enabled(), str(torch.get_default_dtype()).removeprefix("torch."),
                 torch.get_num_threads(), sent)
 
     def _persistent(self, obj: Any) -> Any:
         cls = type(obj)
-        if getattr(cls, "_dojo_proxy", False) or cls is GraphTensor:
+        if getattr(cls, "_dojo_proxy", False) or getattr(cls, "_dojo_graph", False):
             return ("h", object.__getattribute__(obj, "_dojo_id"))
         if cls is RemoteLearner:
             return ("h", 0)
@@ -151,6 +161,22 @@ class Client:
                 return ("m", path, obj.__qualname__)
         return None
 
+    def end_check(self) -> None:
+        """Forget this check's pairs; the learner's process does with the next request."""
+        self.pairs.clear()
+        self._forget = True
+
+    def member(self, name: str) -> Any:
+        """A name of the learner's module. A function or class (a handle) is asked once while
+        the module's names stay bound as they were."""
+        cached = self.members.get(name)
+        if cached is not None and self.stamp is not None and cached[0] == self.stamp:
+            return cached[1]
+        value = self.request("getattr", self._learner, name)
+        if getattr(type(value), "_dojo_proxy", False) and self.stamp is not None:
+            self.members[name] = (self.stamp, value)
+        return value
+
     def release(self, handle: int) -> None:
         self._releases.append(handle)
 
@@ -158,11 +184,14 @@ class Client:
 
     def judge_object(self, ref: int) -> Any:
         obj = self.pairs.get(ref)
-        if obj is None or isinstance(obj, torch.UntypedStorage):
+        if obj is None or mirror.is_storage(obj):
             raise wire.ProtocolError("a reference to an object the judge does not have")
         return obj
 
     def judge_storage(self, tag: bytes, ref: int):
+        import numpy as np
+        import torch
+
         obj = self.pairs.get(ref)
         if tag == b"j" and isinstance(obj, torch.UntypedStorage):
             return obj
@@ -182,10 +211,12 @@ class Client:
         self._proxies[handle] = proxy
         return proxy
 
-    def graph(self, handle: int, info: tuple, value: torch.Tensor) -> torch.Tensor:
+    def graph(self, handle: int, info: tuple, value):
+        from torch_dojo.runner.graphs import _graph_tensor
+
         return _graph_tensor(value, self.handle(handle, info))
 
-    def mirror(self, ref: int, tensor: torch.Tensor) -> None:
+    def mirror(self, ref: int, tensor) -> None:
         self.pairs.add(ref, tensor)
 
     def _proxy_type(self, info: tuple) -> type:
@@ -275,23 +306,8 @@ def _error_class(module: str, qualname: str, mro: tuple) -> type:
 # Random generators -----------------------------------------------------------------------------
 
 
-def rng_state() -> tuple:
-    """The states of torch's, Python's and NumPy's global generators, as plain values."""
-    torch_state = torch.get_rng_state().numpy().tobytes()
-    name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
-    return (torch_state, random.getstate(), (name, keys.tobytes(), int(pos), int(has_gauss), float(cached)))
-
-
 def _set_rng(state: Any) -> None:
     try:
-        torch_state, python_state, numpy_state = state
-        if type(torch_state) is not bytes or len(torch_state) != torch.get_rng_state().numel():
-            raise ValueError("torch")
-        torch.set_rng_state(torch.frombuffer(bytearray(torch_state), dtype=torch.uint8))
-        random.setstate(python_state)
-        name, keys, pos, has_gauss, cached = numpy_state
-        if type(keys) is not bytes or len(keys) != 624 * 4:
-            raise ValueError("numpy")
-        np.random.set_state((name, np.frombuffer(keys, dtype=np.uint32).copy(), pos, has_gauss, cached))
-    except (TypeError, ValueError, RuntimeError) as err:
+        mirror.set_rng_state(state, load=False)
+    except Exception as err:  # noqa: BLE001 - the learner's process sent it
         raise wire.ProtocolError(f"a random generator state that does not fit: {err}") from None

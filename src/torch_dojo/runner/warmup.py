@@ -32,7 +32,7 @@ MODULES = [
     "torch.testing", "torch.distributed",
     "pytest", "torch_dojo.runner.child", "torch_dojo.runner.plugin", "torch_dojo.runner.explain",
     "torch_dojo.runner.requirements", "torch_dojo.runner.tamper", "torch_dojo.testing",
-    "torch_dojo.runner.judge", "torch_dojo.runner.remote", "torch_dojo.runner.learner_server",
+    "torch_dojo.runner.judge", "torch_dojo.runner.remote", "torch_dojo.runner.learner_server", "torch_dojo.runner.graphs",
     "faulthandler", "readline", "encodings.unicode_escape", "_pytest._argcomplete",
 ]
 # Named so that no real check's module, nor a parent pytest makes up for it from the

@@ -12,17 +12,16 @@ handle on an object that stays in the learner's process (``H``; ``runner.remote`
 proxy of it), or a tensor with a graph (``G``: its values, and a handle on it).
 
 Judge → learner messages are plain pickle (``runner.mirror``): the learner's side is the
-untrusted one. Frames are an 8-byte length and the bytes.
+untrusted one. Frames are an 8-byte length and the bytes. Torch and NumPy are used where
+they are imported already: a pack whose code never imports them never pays for them.
 """
 
 from __future__ import annotations
 
 import collections
 import struct
+import sys
 from typing import Any
-
-import numpy as np
-import torch
 
 
 class ProtocolError(Exception):
@@ -123,6 +122,7 @@ class Encoder:
         self.storages: dict[tuple, int] = {}
 
     def encode(self, value: Any) -> bytes:
+        self.torch, self.np = sys.modules.get("torch"), sys.modules.get("numpy")  # no values of theirs else
         self.value(value)
         return b"".join(self.parts)
 
@@ -142,6 +142,7 @@ class Encoder:
 
     def value(self, v: Any) -> None:  # noqa: C901 - one branch per type, flat on purpose
         t = type(v)
+        torch, np = self.torch, self.np
         if v is None:
             self.parts.append(b"N")
         elif v is True or v is False:
@@ -200,29 +201,29 @@ class Encoder:
             self.parts.append(b"r")
             for item in (v.start, v.stop, v.step):
                 self.value(item)
-        elif t is torch.dtype:
+        elif torch is not None and t is torch.dtype:
             self.parts.append(b"P")
             self._str(str(v).removeprefix("torch."))
-        elif t is torch.device:
+        elif torch is not None and t is torch.device:
             self.parts.append(b"V")
             self._str(str(v))
-        elif t is torch.Size:
+        elif torch is not None and t is torch.Size:
             self._count(b"W", len(v))
             for item in v:
                 self.value(int(item))
-        elif isinstance(v, torch.Tensor) and not isinstance(v, type):
+        elif torch is not None and isinstance(v, torch.Tensor) and not isinstance(v, type):
             self._tensor(v, content=False)
-        elif t is np.ndarray and v.dtype.kind in NUMPY_KINDS and v.dtype.fields is None:
+        elif np is not None and t is np.ndarray and v.dtype.kind in NUMPY_KINDS and v.dtype.fields is None:
             self._memoize(v)
             self.parts.append(b"A")
             self._str(v.dtype.str)
             self.value(tuple(int(n) for n in v.shape))
             self._bytes(b"B", np.ascontiguousarray(v).tobytes())
-        elif isinstance(v, np.generic) and t.__module__ == "numpy" and v.dtype.kind in NUMPY_KINDS:
+        elif np is not None and isinstance(v, np.generic) and t.__module__ == "numpy" and v.dtype.kind in NUMPY_KINDS:
             self.parts.append(b"a")
             self._str(v.dtype.str)
             self._bytes(b"B", v.tobytes())
-        elif t.__module__ == "numpy" and isinstance(v, np.dtype) and v.kind in NUMPY_KINDS and v.fields is None:
+        elif np is not None and t.__module__ == "numpy" and isinstance(v, np.dtype) and v.kind in NUMPY_KINDS and v.fields is None:
             self.parts.append(b"e")
             self._str(v.str)
         elif (plain := _plain(v)) is not None:  # torch.__version__, a namedtuple: their plain value
@@ -239,7 +240,8 @@ class Encoder:
         self.parts.append(tag + _U64.pack(self.ctx.handle(v)))
         self.value(type_info(v))
 
-    def _tensor(self, t: torch.Tensor, content: bool) -> None:
+    def _tensor(self, t, content: bool) -> None:
+        torch = self.torch
         with torch._C.DisableTorchFunctionSubclass():
             if t.layout is not torch.strided or t.is_quantized or t.is_nested or \
                     str(t.dtype).removeprefix("torch.") not in TENSOR_DTYPES:
@@ -260,7 +262,7 @@ class Encoder:
             self.value(plain.grad if plain.is_leaf else None)
             self.parts.append(_U64.pack(0 if content else self.ctx.mirror(t)))
 
-    def _storage(self, t: torch.Tensor, content: bool) -> None:
+    def _storage(self, t, content: bool) -> None:
         if t.device.type == "meta":
             self.parts.append(b"n")
             return
@@ -299,6 +301,8 @@ def _plain(v: Any) -> Any:
 
 
 def storage_bytes(storage) -> bytes:
+    import torch
+
     if storage.nbytes() == 0:
         return b""
     whole = torch.empty(0, dtype=torch.uint8, device=storage.device).set_(storage)
