@@ -10,7 +10,6 @@ does the same from a worker that imported torch once: the same verdicts, in mill
 from __future__ import annotations
 
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -18,7 +17,7 @@ from typing import Callable
 from torch_dojo.pack import Exercise
 from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_status
 from torch_dojo.runner.isolation import PR_SET_DUMPABLE, prctl
-from torch_dojo.runner.process import ChildOutcome, run_child
+from torch_dojo.runner.process import ChildOutcome, how_it_ended, run_child
 from torch_dojo.runner.supervisor import Supervisor
 
 TOUCHED_CUDA = "torch_dojo.touched_cuda"  # data key: the checks that started CUDA unmarked (watch_cuda)
@@ -147,7 +146,7 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
         return _verdict(exercise, file, Status.MEMORY, why, checks=checks, hint=first_hint(checks), **extra)
     if not done:
         how = ("the process that supervised it was killed: does your code end other processes?"
-               if outcome.supervisor_lost else _how_it_ended(outcome.returncode))
+               if outcome.supervisor_lost else how_it_ended(outcome.returncode))
         why = (f"The check process ended early{during} ({how}). Your code ended Python itself: "
                "os._exit(), a crash inside a C extension, or a signal. A function should return its "
                "result and let the checks go on.")
@@ -200,15 +199,6 @@ def _with_unfinished(names: list[str], results: list[CheckResult], running: str,
     for name in names[len(checks):]:
         checks.append(CheckResult(name, Status.SKIPPED, "not run: an earlier check was stopped"))
     return checks
-
-
-def _how_it_ended(returncode: int | None) -> str:
-    if returncode is not None and returncode < 0:
-        try:
-            return f"killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"killed by signal {-returncode}"
-    return f"exit code {returncode}"
 
 
 def _verdict(exercise: Exercise, file: Path, status: Status, message: str, *,

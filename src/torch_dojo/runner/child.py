@@ -221,9 +221,18 @@ def _run_prepared(prepared: Prepared, checks: str, version: str) -> int:
 
 def finish(code: int) -> None:
     """End the check process at once: no waiting for threads the learner left running."""
-    if not _threads_left_running(grace=0):
+    wind_down(grace=0)
+    os._exit(code)
+
+
+def wind_down(grace: float = THREAD_GRACE_SECONDS) -> list[str]:
+    """What a normal exit does, short of waiting on the learner's threads: the atexit
+    handlers (multiprocessing cleans up its workers) when no thread is left after
+    ``grace``, then the output flushed. Returns the threads still running."""
+    threads = _threads_left_running(grace)
+    if not threads:
         try:
-            atexit._run_exitfuncs()  # what a normal exit does (multiprocessing cleans up its workers)
+            atexit._run_exitfuncs()
         except BaseException:
             pass
     for stream in (sys.stdout, sys.stderr):
@@ -231,7 +240,7 @@ def finish(code: int) -> None:
             stream.flush()
         except BaseException:
             pass
-    os._exit(code)
+    return threads
 
 
 def _report_tampering(guard, emit, when: str) -> None:

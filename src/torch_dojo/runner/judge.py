@@ -35,6 +35,7 @@ import traceback
 from pathlib import Path
 
 from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, PR_SET_PDEATHSIG, drop_capabilities, prctl
+from torch_dojo.runner.process import how_it_ended
 
 REAP_SECONDS = 1.0
 
@@ -165,7 +166,7 @@ class Session:
                     self.returncode = None
                     return "it stopped answering and was ended"
                 time.sleep(0.005)
-        return _how_it_ended(self.returncode)
+        return how_it_ended(self.returncode)
 
     def _lost(self, problem: str | None) -> tuple[str, str]:
         """(the message for the check that lost it, the one for every later check)."""
@@ -207,11 +208,3 @@ def _no_cached_checks() -> None:
     except ImportError:
         pass
 
-
-def _how_it_ended(returncode: int | None) -> str:
-    if returncode is not None and returncode < 0:
-        try:
-            return f"killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"killed by signal {-returncode}"
-    return f"exit code {returncode}"

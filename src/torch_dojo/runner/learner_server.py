@@ -13,7 +13,6 @@ as the untrusted bytes they are.
 
 from __future__ import annotations
 
-import atexit
 import copy
 import importlib
 import os
@@ -175,20 +174,9 @@ class Server:
         return "ready", None
 
     def _finish(self) -> list[str]:
-        from torch_dojo.runner.child import _threads_left_running
+        from torch_dojo.runner.child import wind_down
 
-        threads = _threads_left_running()
-        if not threads:
-            try:
-                atexit._run_exitfuncs()
-            except BaseException:
-                pass
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except BaseException:
-                pass
-        return threads
+        return wind_down()
 
     def _error(self, exc: BaseException) -> tuple:
         cls = type(exc)
