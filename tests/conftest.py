@@ -54,3 +54,50 @@ def copy_of_mini(dest: Path, name: str = "mini", manifest_extra: str = "") -> Pa
     manifest = (dest / "pack.toml").read_text().replace('name = "mini"', f'name = "{name}"\n{manifest_extra}'.rstrip())
     (dest / "pack.toml").write_text(manifest)
     return dest
+
+
+@pytest.fixture(scope="module")
+def warm_runner():
+    """One warm runner per test module, booted before its first check."""
+    from torch_dojo.runner.warm import WarmRunner
+
+    with WarmRunner() as warm:
+        assert warm.ready(timeout=120), "the warm worker did not boot"
+        yield warm
+
+
+def assert_nothing_left(pids: Path) -> None:
+    """No process of a check is left: none below this test process but warm workers and the
+    check process they fork ahead, and none of those whose pids learner code wrote to
+    ``pids`` (processes it hid by leaving the tree)."""
+    import psutil
+
+    left = []
+    for process in psutil.Process().children(recursive=True):  # zombies too
+        try:
+            if not _infrastructure(process):
+                left.append(f"{process.pid} {process.name()} ({process.status()})")
+        except psutil.Error:
+            pass
+    hidden = [int(pid) for pid in pids.read_text().split()] if pids.exists() else []
+    left += [f"{pid} (hidden)" for pid in hidden if _running(pid)]
+    assert left == [], f"still running after the verdict: {left} (test process {os.getpid()})"
+
+
+def _infrastructure(process) -> bool:
+    """A warm worker of this test process (other tests' too, fixtures outlive a test), and
+    the check process a worker forks ahead for its next check (named so just after the fork)."""
+    if process.ppid() == os.getpid() and "torch_dojo.runner.worker" in process.cmdline():
+        return True
+    parent = process.parent()
+    return (process.name() in ("dojo-standby", "dojo-worker") and parent is not None
+            and parent.name() == "dojo-worker" and parent.ppid() == os.getpid())
+
+
+def _running(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import textwrap
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
+from conftest import assert_nothing_left
 from torch_dojo import runner
 from torch_dojo.pack import Exercise, load_pack
 from torch_dojo.report import Status, Verdict
@@ -27,12 +26,6 @@ LIMIT = {"cold": 4.0, "warm": 2.0}  # a cold check starts Python and pytest firs
 TORCH_LIMIT = {"cold": 15.0, "warm": 3.0}  # and then imports torch
 SLACK = 6.0  # a verdict comes within its time limit plus this
 
-
-@pytest.fixture(scope="module")
-def warm_runner():
-    with WarmRunner() as warm:
-        assert warm.ready(timeout=120), "the warm worker did not boot"
-        yield warm
 
 
 @dataclasses.dataclass
@@ -79,33 +72,8 @@ class Judge:
         return self.folder / "pids"
 
     def assert_nothing_left(self) -> None:
-        left = []
-        for process in psutil.Process().children(recursive=True):  # zombies too
-            try:
-                if not _infrastructure(process):
-                    left.append(f"{process.pid} {process.name()} ({process.status()})")
-            except psutil.Error:
-                pass
-        hidden = [int(pid) for pid in self.pids.read_text().split()] if self.pids.exists() else []
-        left += [f"{pid} (hidden)" for pid in hidden if _running(pid)]
-        assert left == [], f"still running after the verdict: {left}"
+        assert_nothing_left(self.pids)
 
-
-def _infrastructure(process: psutil.Process) -> bool:
-    """A warm worker of this test process (other tests' too, fixtures outlive a test), and
-    the check process a worker forks ahead for its next check (named so just after the fork)."""
-    if process.ppid() == os.getpid() and "torch_dojo.runner.worker" in process.cmdline():
-        return True
-    parent = process.parent()
-    return (process.name() in ("dojo-standby", "dojo-worker") and parent is not None
-            and parent.name() == "dojo-worker" and parent.ppid() == os.getpid())
-
-
-def _running(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
 
 
 @pytest.fixture(params=["cold", "warm"])

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import os
 
-import psutil
 
+from conftest import assert_nothing_left
 from torch_dojo import runner
 from torch_dojo.pack import Exercise, load_pack
 from torch_dojo.report import Status, Verdict
@@ -32,12 +31,6 @@ SLACK = 6.0  # a verdict comes within its time limit plus this
 JUDGED = load_pack(PACKS / "judged")
 TENSORS = load_pack(PACKS / "tensors").find("double")
 
-
-@pytest.fixture(scope="module")
-def warm_runner():
-    with WarmRunner() as warm:
-        assert warm.ready(timeout=120), "the warm worker did not boot"
-        yield warm
 
 
 @dataclasses.dataclass
@@ -71,32 +64,8 @@ class Judge:
         return self.folder / "pids"
 
     def assert_nothing_left(self) -> None:
-        left = []
-        for process in psutil.Process().children(recursive=True):
-            try:
-                if not _infrastructure(process):
-                    left.append(f"{process.pid} {process.name()} ({process.status()})")
-            except psutil.Error:
-                pass
-        hidden = [int(pid) for pid in self.pids.read_text().split()] if self.pids.exists() else []
-        left += [f"{pid} (hidden)" for pid in hidden if _running(pid)]
-        assert left == [], f"still running after the verdict: {left} (test process {os.getpid()})"
+        assert_nothing_left(self.pids)
 
-
-def _infrastructure(process: psutil.Process) -> bool:
-    """A warm worker of this test process, and the check process it forks ahead."""
-    if process.ppid() == os.getpid() and "torch_dojo.runner.worker" in process.cmdline():
-        return True
-    parent = process.parent()
-    return (process.name() in ("dojo-standby", "dojo-worker") and parent is not None
-            and parent.name() == "dojo-worker" and parent.ppid() == os.getpid())
-
-
-def _running(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
 
 
 @pytest.fixture(params=["cold", "warm"])
