@@ -21,7 +21,7 @@ from torch_dojo.runner.requirements import missing
 from torch_dojo.runner.warm import WarmRunner
 
 ROOT = Path(__file__).resolve().parents[1]
-LEARNER_FILES = ROOT / "tests" / "learner_files"
+LEARNER_FILES = ROOT / "mistakes"
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 """End to end on the built-in pack: real learner files, right and wrong, through the runner.
 
-Each file in tests/learner_files/NN_slug/ says in its docstring what must happen:
+Each file in mistakes/NN_slug/ (the pack's mistakes) says in its docstring what must happen:
 
     Wrong on purpose: what the mistake is.
 
@@ -29,7 +29,7 @@ from torch_dojo.report import CheckResult, Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
 from torch_dojo.verify import verify_exercise
 
-LEARNER_FILES = Path(__file__).parent / "learner_files"
+LEARNER_FILES = Path(__file__).resolve().parents[1] / "mistakes"
 PACK = load_builtin_pack()
 LEARNER_CASES = sorted(LEARNER_FILES.glob("*/*.py"))
 # Judged (the learner's code in a process of its own, as grading runs it): every solution,

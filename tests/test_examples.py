@@ -1,5 +1,5 @@
 """The example pack (examples/intro-pack): it verifies, and its checks catch the mistakes
-in tests/example_learner_files/intro/, each with the verdict its docstring asks for (the
+in examples/intro-pack/mistakes/, each with the verdict its docstring asks for (the
 same rules as the built-in pack's learner files: see test_builtin_pack.py)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from torch_dojo.scoring import Score, score
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "intro-pack"
 PACK = load_pack(EXAMPLE)
-FILES = Path(__file__).parent / "example_learner_files" / PACK.name
+FILES = EXAMPLE / "mistakes"
 CASES = sorted(FILES.glob("*/*.py"))
 
 

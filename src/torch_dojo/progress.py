@@ -32,6 +32,7 @@ class ExerciseProgress:
     hints_shown: int = 0
     ever_passed: bool = False
     last_checked: str = ""
+    failing: list[str] = field(default_factory=list)  # the checks that did not pass last time
 
 
 @dataclass
@@ -43,9 +44,10 @@ class Progress:
         """The entry of a slug (or PACK/SLUG), a fresh one when there is none yet."""
         return self.exercises.setdefault(key, ExerciseProgress())
 
-    def record_verdict(self, slug: str, status: str) -> None:
+    def record_verdict(self, slug: str, status: str, failing: list[str] | tuple[str, ...] = ()) -> None:
         entry = self.of(slug)
         entry.status = status
+        entry.failing = list(failing)
         entry.ever_passed = entry.ever_passed or status == "passed"
         entry.last_checked = datetime.now().isoformat(timespec="seconds")
 
@@ -112,8 +114,9 @@ def update(path: Path, change: Callable[[Progress], None]) -> Progress:
 
 # The changes every front end makes (CLI and TUI alike), each one locked update. ----------
 
-def record_verdict(path: Path, slug: str, status: str) -> Progress:
-    return update(path, lambda state: state.record_verdict(slug, status))
+def record_verdict(path: Path, slug: str, status: str, failing: list[str] | tuple[str, ...] = ()) -> Progress:
+    """The last verdict's status, and the names of its ``failing`` checks (for second hints)."""
+    return update(path, lambda state: state.record_verdict(slug, status, failing))
 
 
 def reveal_hint(path: Path, slug: str, hints: int) -> Progress:

@@ -6,8 +6,9 @@ version whenever a field changes meaning or goes away.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Collection
 
 SCHEMA = "torch-dojo/verdict@1"
 
@@ -31,20 +32,28 @@ class CheckResult:
     name: str
     status: Status
     message: str = ""
-    hint: str = ""
+    hint: str = ""  # the nudge shown now
     duration: float = 0.0
     points: float | None = None  # what passing it is worth, when the check says (@points); scoring.py
+    then: str = ""  # the check's hint for when it fails again on a later run (may show code)
+    blame: str = ""  # who a check that did not pass is down to: "learner" or "check" (its own bug)
+
+    @property
+    def passed_or_skipped(self) -> bool:
+        return self.status in (Status.PASSED, Status.SKIPPED)
 
     def to_json(self) -> dict:
         return {"name": self.name, "status": self.status.value, "message": self.message,
-                "hint": self.hint, "duration": round(self.duration, 4), "points": self.points}
+                "hint": self.hint, "then": self.then, "blame": self.blame,
+                "duration": round(self.duration, 4), "points": self.points}
 
     @classmethod
     def from_json(cls, data: dict) -> "CheckResult":
         points = data.get("points")  # absent in JSON written before checks carried points
         return cls(name=data["name"], status=Status(data["status"]), message=data.get("message", ""),
                    hint=data.get("hint", ""), duration=float(data.get("duration", 0.0)),
-                   points=None if points is None else float(points))
+                   points=None if points is None else float(points), then=data.get("then", ""),
+                   blame=data.get("blame", ""))
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,25 @@ class Verdict:
             output_truncated=bool(data.get("output_truncated", False)), file=data.get("file", ""),
             hint=data.get("hint", ""), data=data.get("data", {}),
         )
+
+
+def failing(verdict: Verdict) -> list[str]:
+    """The names of the checks that ran and did not pass."""
+    return [c.name for c in verdict.checks if not c.passed_or_skipped]
+
+
+def escalated(verdict: Verdict, failed_before: Collection[str]) -> Verdict:
+    """The verdict as a learner sees it after an earlier run: a check that failed then and
+    fails again shows its second hint (``then``) in place of the nudge."""
+    again = set(failed_before)
+    checks = tuple(replace(c, hint=c.then) if c.then and c.name in again and not c.passed_or_skipped else c
+                   for c in verdict.checks)
+    if checks == verdict.checks:
+        return verdict
+    hint = verdict.hint
+    if hint == first_hint(verdict.checks):  # the verdict's hint was its first failing check's
+        hint = first_hint(checks)
+    return replace(verdict, checks=checks, hint=hint)
 
 
 def first_hint(checks: list[CheckResult] | tuple[CheckResult, ...]) -> str:

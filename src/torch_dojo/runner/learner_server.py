@@ -188,7 +188,7 @@ class Server:
         frames = tuple((f.filename, f.lineno, f.name, f.line or "")
                        for f in traceback.extract_tb(exc.__traceback__) if same_file(f.filename, self.path))
         args = exc.args if isinstance(exc.args, tuple) else None
-        attrs = tuple((name, getattr(exc, name)) for name in ("hint", "dojo_hint", "dojo_message")
+        attrs = tuple((name, getattr(exc, name)) for name in ("hint", "then", "dojo_hint", "dojo_then", "dojo_message")
                       if type(getattr(exc, name, None)) is str)
         return (info[0], info[1], info[2], args, message[:4000], frames[-20:], attrs)
 

@@ -246,6 +246,7 @@ class DojoPlugin:
         duration = self._durations.get(item.nodeid, report.duration)
         marker = item.get_closest_marker("hint")
         marked_hint = str(marker.args[0]) if marker and marker.args else ""
+        marked_then = str(marker.args[1]) if marker and len(marker.args) > 1 else ""
         if report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             return CheckResult(name, Status.SKIPPED, reason.removeprefix("Skipped: "), "", duration)
@@ -256,11 +257,14 @@ class DojoPlugin:
             self._judged.report(self._emit)
             return CheckResult(name, Status.ERROR, str(exc), "", duration)
         if isinstance(exc, CheckFailure):
-            return CheckResult(name, Status.FAILED, str(exc), exc.hint or marked_hint, duration)
-        if isinstance(exc, NotImplementedError):
-            return CheckResult(name, Status.FAILED, explain(exc, self._learner_path), marked_hint, duration)
+            then = getattr(exc, "then", "")
+            if exc.hint:  # the failure's own hints, aimed at what it found
+                return CheckResult(name, Status.FAILED, str(exc), exc.hint, duration, then=then)
+            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=then or marked_then)
+        if isinstance(exc, NotImplementedError):  # not written yet: nothing to hint at
+            return CheckResult(name, Status.FAILED, explain(exc, self._learner_path), "", duration)
         if isinstance(exc, AssertionError):
-            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration)
+            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=marked_then)
         if exc is None:
             return CheckResult(name, Status.ERROR, report.longreprtext[-1500:], marked_hint, duration)
         message = explain(exc, self._learner_path)
@@ -270,8 +274,12 @@ class DojoPlugin:
             message = ("Your code called sys.exit() (or exit()) while being checked: a function "
                        "should return its result, not end the program.")
         # A hint about this very error beats the check's general one.
-        hint = getattr(exc, "dojo_hint", "") or known_hint(str(exc)) or marked_hint
-        return CheckResult(name, Status.ERROR, message, hint, duration)
+        if getattr(exc, "dojo_hint", ""):
+            return CheckResult(name, Status.ERROR, message, exc.dojo_hint, duration,
+                               then=getattr(exc, "dojo_then", ""))
+        known = known_hint(str(exc))
+        return CheckResult(name, Status.ERROR, message, known or marked_hint, duration,
+                           then="" if known else marked_then)
 
 
 def check_name(item: pytest.Item) -> str:

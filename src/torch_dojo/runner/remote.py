@@ -264,12 +264,12 @@ def rebuild_error(info: Any, learner_path) -> BaseException:
     exc.args = args if plain else (message[:4000],)
     if issubclass(cls, CheckFailure):
         exc.args = (message[:4000],)
-        exc.hint = ""
+        exc.hint = exc.then = ""
     exc._dojo_text = message[:4000]
     exc._dojo_frames = [traceback.FrameSummary(str(learner_path), line, str(name)[:200], line=str(text)[:500])
                         for (_, line, name, text) in (f for f in frames[-20:] if _frame(f))]
     for pair in attrs:
-        if isinstance(pair, tuple) and len(pair) == 2 and pair[0] in ("hint", "dojo_hint", "dojo_message") \
+        if isinstance(pair, tuple) and len(pair) == 2 and pair[0] in ("hint", "then", "dojo_hint", "dojo_then", "dojo_message") \
                 and type(pair[1]) is str:
             setattr(exc, pair[0], pair[1][:2000])
     return exc

@@ -13,7 +13,9 @@ Markers, via the helpers below or ``pytest.mark``:
 
 - ``@requires("cuda")`` (also ``"torchvision"``, ``"distributed"``): the check is
   skipped with the reason when this machine lacks it.
-- ``@hint("…")``: the hint shown when this check does not pass.
+- ``@hint("…", then="…")``: the hint shown when this check does not pass: a nudge (the
+  idea, at most an API's name, never the code). ``then`` (optional) is shown instead when
+  the same check fails again on a later run, and may spell the code out.
 - ``@points(3)``: what passing this check is worth when grading (``torch_dojo.scoring``).
 - ``@same_process``: the check only works in the learner's own process (see below).
 
@@ -48,9 +50,10 @@ def requires(*names: str) -> pytest.MarkDecorator:
     return pytest.mark.requires(*names)
 
 
-def hint(text: str) -> pytest.MarkDecorator:
-    """Attach the hint a learner sees when this check does not pass."""
-    return pytest.mark.hint(text)
+def hint(text: str, then: str = "") -> pytest.MarkDecorator:
+    """Attach the hint a learner sees when this check does not pass, and (``then``) the one
+    they see when it fails again on a later run."""
+    return pytest.mark.hint(text, then) if then else pytest.mark.hint(text)
 
 
 def points(value: float) -> pytest.MarkDecorator:

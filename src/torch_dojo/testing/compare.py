@@ -13,16 +13,23 @@ from typing import Any, Iterator
 
 
 class CheckFailure(AssertionError):
-    """A check did not pass; ``hint`` (optional) is aimed at the likely mistake."""
+    """A check did not pass; ``hint`` (optional) is aimed at the likely mistake.
 
-    def __init__(self, message: str, hint: str = ""):
+    ``hint`` is a nudge shown at once: the idea, at most an API's name, never the code.
+    ``then`` (optional) is shown instead when this same check fails again on a later run:
+    there the code may be spelled out.
+    """
+
+    def __init__(self, message: str, hint: str = "", then: str = ""):
         super().__init__(message)
         self.hint = hint
+        self.then = then
 
 
-def fail(message: str, hint: str = "") -> None:
-    """End the check as failed with ``message`` and, optionally, a ``hint``."""
-    raise CheckFailure(message, hint)
+def fail(message: str, hint: str = "", then: str = "") -> None:
+    """End the check as failed with ``message`` and, optionally, a ``hint`` (a nudge) and
+    ``then``, the hint for when the same check fails again on a later run."""
+    raise CheckFailure(message, hint, then)
 
 
 def describe(value: Any) -> str:
@@ -42,18 +49,18 @@ def describe(value: Any) -> str:
 
 def assert_tensors_match(actual: Any, expected: Any, what: str = "the result", *,
                          atol: float = 1e-6, rtol: float = 1e-5, check_dtype: bool = True,
-                         check_device: bool = True, hint: str = "") -> None:
+                         check_device: bool = True, hint: str = "", then: str = "") -> None:
     """Fail unless ``actual`` is a tensor like ``expected``: shape, dtype, device, values."""
     import torch
 
     if not isinstance(actual, torch.Tensor):
-        fail(f"{what} should be {describe(expected)}, but it is {describe(actual)}", hint)
+        fail(f"{what} should be {describe(expected)}, but it is {describe(actual)}", hint, then)
     if actual.shape != expected.shape:
-        fail(f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}", hint)
+        fail(f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}", hint, then)
     if check_dtype and actual.dtype != expected.dtype:
-        fail(f"{what} has dtype {actual.dtype}, expected {expected.dtype}", hint)
+        fail(f"{what} has dtype {actual.dtype}, expected {expected.dtype}", hint, then)
     if check_device and actual.device.type != expected.device.type:
-        fail(f"{what} is on {actual.device.type}, expected {expected.device.type}", hint)
+        fail(f"{what} is on {actual.device.type}, expected {expected.device.type}", hint, then)
     got, want = actual.detach().cpu(), expected.detach().cpu()
     if got.dtype != want.dtype:
         got, want = got.double(), want.double()
@@ -72,16 +79,16 @@ def assert_tensors_match(actual: Any, expected: Any, what: str = "the result", *
     spread = ""
     if got.is_floating_point():
         spread = f" (largest difference {float((got - want).abs().nan_to_num(math.inf).max()):.4g})"
-    fail(f"{what} has {len(bad)} of {got.numel()} values wrong{spread}:\n" + "\n".join(lines) + more, hint)
+    fail(f"{what} has {len(bad)} of {got.numel()} values wrong{spread}:\n" + "\n".join(lines) + more, hint, then)
 
 
 def assert_close(actual: Any, expected: float, what: str = "the result", *,
-                 rel: float = 1e-5, abs: float = 1e-7, hint: str = "") -> None:
+                 rel: float = 1e-5, abs: float = 1e-7, hint: str = "", then: str = "") -> None:
     """Fail unless ``actual`` is a Python number close to ``expected``."""
     if isinstance(actual, bool) or not isinstance(actual, (int, float)):
-        fail(f"{what} should be a Python number like {expected!r}, but it is {describe(actual)}", hint)
+        fail(f"{what} should be a Python number like {expected!r}, but it is {describe(actual)}", hint, then)
     if not math.isclose(actual, expected, rel_tol=rel, abs_tol=abs):
-        fail(f"{what} is {actual!r}, expected {expected!r}", hint)
+        fail(f"{what} is {actual!r}, expected {expected!r}", hint, then)
 
 
 def _scalar(t: Any) -> str:
@@ -90,7 +97,7 @@ def _scalar(t: Any) -> str:
 
 
 @contextlib.contextmanager
-def hint_on(pattern: str, hint: str, message: str = "") -> Iterator[None]:
+def hint_on(pattern: str, hint: str, message: str = "", then: str = "") -> Iterator[None]:
     """Turn an exception whose text matches ``pattern`` (a regex) into a failure with ``hint``.
 
     For mistakes that show up as an error rather than a wrong value::
@@ -105,6 +112,8 @@ def hint_on(pattern: str, hint: str, message: str = "") -> Iterator[None]:
     except Exception as err:
         if re.search(pattern, str(err)):
             err.dojo_hint = hint  # the runner reads it when it reports the error
+            if then:
+                err.dojo_then = then
             if message:
                 err.dojo_message = message
         raise
