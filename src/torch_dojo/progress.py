@@ -26,6 +26,11 @@ except ImportError:  # Windows: no advisory locks; atomic replace still holds
 VERSION = 1
 
 
+class NotSaved(OSError):
+    """Progress could not be written (a read-only or full disk, a file of a newer version…).
+    Its text says what failed and why; front ends show the verdict first, then this."""
+
+
 @dataclass
 class ExerciseProgress:
     status: str = "not tried"  # the last verdict's status
@@ -105,10 +110,15 @@ def _locked(path: Path) -> Iterator[None]:
 
 def update(path: Path, change: Callable[[Progress], None]) -> Progress:
     """Load, change and save under the lock, so a TUI and a CLI never overwrite each other."""
-    with _locked(path):
-        progress = load(path)
-        change(progress)
-        save(path, progress)
+    try:
+        with _locked(path):
+            progress = load(path)
+            change(progress)
+            save(path, progress)
+    except NotSaved:
+        raise
+    except OSError as err:
+        raise NotSaved(f"progress could not be saved to {path}: {err.strerror or err}") from err
     return progress
 
 
