@@ -1,4 +1,4 @@
-"""Wrong on purpose: to_uint8_image casts without rounding (0.5 gives 127, not 128).
+"""Wrong on purpose: to_uint8_image casts without rounding (0.25 gives 63, not 64).
 
 Must fail: "to_uint8_image scales to 0..255, rounds to nearest and clips".
 Says: "round to nearest".
