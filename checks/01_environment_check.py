@@ -81,35 +81,44 @@ def _versions(learner, **kwargs):
     if not isinstance(got, dict):
         fail(f"versions() returned {describe(got)}, expected a dict with the keys "
              "'python', 'torch' and 'torchvision'",
-             hint='Return a dict: {"python": ..., "torch": ..., "torchvision": ...}.')
+             hint="versions() returns a dict with one entry per package, keyed by its name.",
+             then='return {"python": platform.python_version(), "torch": torch.__version__, '
+                  '"torchvision": the version or None}')
     missing = {"python", "torch", "torchvision"} - set(got)
     if missing:
         fail(f"versions() has no key {sorted(missing)}; it has {sorted(got)}")
     return got
 
 
-@hint("platform.python_version() and torch.__version__ say what runs now.")
+@hint("`platform.python_version()` and `torch.__version__` say what runs now.",
+      then='return {"python": platform.python_version(), "torch": torch.__version__, ...}, '
+           "read inside versions() each time it is called")
 def test_versions_of_python_and_torch(learner):
     """versions() reports the Python and torch that are running"""
     got = _versions(learner)
     if got["python"] != platform.python_version():
         fail(f"versions()['python'] is {got['python']!r}, but this is Python {platform.python_version()}",
-             hint="platform.python_version() gives '3.11.9'; sys.version holds more than the number.")
+             hint="`platform.python_version()` gives the number alone, like '3.11.9'; `sys.version` "
+                  "holds more than the number.")
     if got["torch"] != torch.__version__:
         fail(f"versions()['torch'] is {got['torch']!r}, but torch.__version__ is {torch.__version__!r}")
     again = _versions(learner, torch_version="9.8.7")
     if again["torch"] != "9.8.7":
         fail(f"with torch.__version__ changed to '9.8.7', versions()['torch'] still says {again['torch']!r}: "
              "the version is typed in (or read once, when the file loaded)",
-             hint="Read torch.__version__ inside versions(), each time it is called.")
+             hint="Read `torch.__version__` inside versions(), each time it is called.",
+             then='"torch": torch.__version__ inside the dict that versions() returns, not a '
+                  "string typed in or a variable set when the file loads")
 
 
 @pytest.mark.parametrize("error", [ModuleNotFoundError("No module named 'torchvision'"),
                                    RuntimeError("operator torchvision::nms does not exist"),
                                    OSError("libtorchvision.so: undefined symbol")],
                          ids=["not installed", "built for another torch", "broken library"])
-@hint("Wrap `import torchvision` in try/except Exception: a torchvision built for another torch "
-      "raises RuntimeError or OSError, not ImportError.")
+@hint("Importing a torchvision built for another torch raises RuntimeError or OSError, not "
+      "ImportError: catch any `Exception` around the import.",
+      then="try:\n    import torchvision\n    version = torchvision.__version__\n"
+           "except Exception:\n    version = None")
 def test_versions_survives_a_torchvision_that_does_not_load(learner, error):
     """versions() gives None for a torchvision that does not load"""
     try:
@@ -123,7 +132,9 @@ def test_versions_survives_a_torchvision_that_does_not_load(learner, error):
              f"{got['torchvision']!r}, expected None")
 
 
-@hint("Import torchvision inside versions() and return torchvision.__version__.")
+@hint("Import torchvision inside versions() and report its `__version__`.",
+      then="try:\n    import torchvision\n    version = torchvision.__version__\n"
+           "except Exception:\n    version = None")
 def test_versions_reads_the_torchvision_that_loads(learner, reference):
     """versions() gives the version of a torchvision that loads"""
     real = reference.versions()["torchvision"]
@@ -136,14 +147,17 @@ def test_versions_reads_the_torchvision_that_loads(learner, reference):
 
 
 @pytest.mark.parametrize("cuda, mps", FLAGS, ids=[f"cuda={c} mps={m}" for c, m in FLAGS])
-@hint("CUDA first, then MPS, then the CPU: `if cuda_available: return \"cuda\"` and so on.")
+@hint("CUDA first, then MPS, then the CPU.",
+      then='if cuda_available:\n    return "cuda"\nif mps_available:\n    return "mps"\nreturn "cpu"')
 def test_choose_device_prefers_cuda_then_mps_then_cpu(learner, reference, cuda, mps):
     """choose_device picks CUDA, then MPS, then the CPU"""
     got = learner.choose_device(cuda, mps)
     want = reference.choose_device(cuda, mps)
     if isinstance(got, torch.device):
         fail(f"choose_device({cuda}, {mps}) returned {got!r}, a torch.device; expected the string {want!r}",
-             hint="choose_device returns the name; best_device turns it into torch.device(name).")
+             hint="choose_device returns the name, a string; making a `torch.device` of it is "
+                  "best_device's job.",
+             then='return "cuda" (a string), not torch.device("cuda")')
     if got == want:
         return
     advice = ""
@@ -157,8 +171,10 @@ def test_choose_device_prefers_cuda_then_mps_then_cpu(learner, reference, cuda, 
 
 
 @pytest.mark.parametrize("cuda, mps", FLAGS, ids=[f"cuda={c} mps={m}" for c, m in FLAGS])
-@hint("Call the functions: torch.cuda.is_available() and torch.backends.mps.is_available(). "
-      "Without the parentheses `torch.cuda.is_available` is a function, and a function is always true.")
+@hint("Ask PyTorch each time: `torch.cuda.is_available()` and `torch.backends.mps.is_available()`. "
+      "Without the parentheses `torch.cuda.is_available` is a function, and a function is always true.",
+      then="return torch.device(choose_device(torch.cuda.is_available(), "
+           "torch.backends.mps.is_available()))")
 def test_best_device_asks_torch_each_time(learner, reference, cuda, mps):
     """best_device asks PyTorch what is available and falls back to the CPU"""
     got = in_learner_process(learner, _best_device_where, cuda, mps)
@@ -166,13 +182,18 @@ def test_best_device_asks_torch_each_time(learner, reference, cuda, mps):
     situation = f"where CUDA is {'' if cuda else 'not '}available and MPS is {'' if mps else 'not '}available"
     if isinstance(got, str):
         fail(f"best_device() returned the string {got!r}, expected a torch.device",
-             hint="Return torch.device(choose_device(...)).")
+             hint="best_device returns a `torch.device`, not the name: turn choose_device's "
+                  "string into one.",
+             then="return torch.device(choose_device(torch.cuda.is_available(), "
+                  "torch.backends.mps.is_available()))")
     if not isinstance(got, torch.device):
         fail(f"best_device() returned {describe(got)}, expected a torch.device")
     if got.type == want.type:
         return
     if got.type == "cuda" and not cuda:
         fail(f"{situation}, best_device() gave {got}: CUDA was chosen although it is not available",
-             hint="`if torch.cuda.is_available:` (no parentheses) tests the function itself, which is "
-                  "always true: call it, torch.cuda.is_available().")
+             hint="Without parentheses `torch.cuda.is_available` is the function itself, which is "
+                  "always true: call it.",
+             then="if torch.cuda.is_available(): ... (with the parentheses), or pass "
+                  "torch.cuda.is_available() to choose_device")
     fail(f"{situation}, best_device() gave {got}, expected {want}")
