@@ -1,7 +1,7 @@
 """Wrong on purpose: linear_layer multiplies by W, not by its transpose.
 
 Must fail: "linear_layer computes what nn.Linear computes".
-Says: "W.T".
+Says: "transpose".
 """
 import torch
 
