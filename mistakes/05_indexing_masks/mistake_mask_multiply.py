@@ -1,7 +1,7 @@
 """Wrong on purpose: positives multiplies by the mask, keeping zeros where it is False.
 
 Must fail: "positives keeps the entries > 0".
-Says: "x[x > 0]".
+Says: "keeps every position".
 """
 import torch
 
