@@ -4,10 +4,16 @@ import torch
 
 from torch_dojo.testing import assert_tensors_match, describe, fail, hint, hint_on
 
-VIEW_HINT = ("view() needs contiguous memory: a transposed tensor is not contiguous. Use "
-             "t.reshape(-1) (it copies only when it must), or t.contiguous().view(-1).")
-MATMUL_HINT = ("`*` multiplies element by element (and needs equal shapes); `@` (torch.matmul) is "
-               "the matrix product. The Gram matrix is m @ m.T: shape (r, r) for an (r, c) matrix.")
+VIEW_HINT = ("`view()` needs contiguous memory, and a transposed tensor is not contiguous: `reshape` "
+             "works on any tensor (it copies only when it must).")
+FLATTEN = "return t.reshape(-1)   (or t.flatten(), or t.contiguous().view(-1))"
+MATMUL_HINT = ("`*` multiplies element by element (and needs equal shapes); the matrix product is `@`. "
+               "The Gram matrix of the rows multiplies m with its transpose: shape (r, r) for an "
+               "(r, c) matrix.")
+GRAM = "return m @ m.T"
+TO_MATRIX = "return t.view(rows, -1)"
+TRANSPOSE = "return m.T   (or m.transpose(0, 1))"
+SHARES = "return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()"
 
 
 def _storage(t):
@@ -19,7 +25,8 @@ def _matrix(rows, cols, seed):
     return torch.randn(rows, cols, generator=generator)
 
 
-@hint("t.view(rows, -1) gives `rows` rows and works out the number of columns.")
+@hint("`view` works out one size by itself when you give -1 for it: give the number of rows.",
+      then=TO_MATRIX)
 def test_to_matrix_values_and_shape(learner, reference):
     """to_matrix puts the elements of t into `rows` rows"""
     for n, rows in ((6, 2), (6, 3), (12, 4), (7, 7), (10, 1)):
@@ -28,8 +35,8 @@ def test_to_matrix_values_and_shape(learner, reference):
                              f"to_matrix(torch.arange({n}.), {rows})")
 
 
-@hint("t.view(rows, -1) is a view: it shares t's storage. clone(), torch.tensor(...) and "
-      "torch.stack(...) make copies.")
+@hint("A `view` shares t's storage; `clone()`, `torch.tensor` and `torch.stack` make copies.",
+      then=TO_MATRIX)
 def test_to_matrix_shares_storage(learner):
     """to_matrix returns a view that shares t's storage"""
     for t, rows, what in ((torch.arange(12.), 3, "torch.arange(12.)"),
@@ -51,7 +58,7 @@ def test_to_matrix_shares_storage(learner):
                  f"left t[0] at {t[0].item():g}")
 
 
-@hint("Entry [i, j] of the transpose is m[j, i]: m.T or m.transpose(0, 1).")
+@hint("Entry (i, j) of the transpose is entry (j, i) of m: see `.T` or `transpose`.", then=TRANSPOSE)
 def test_transpose_swaps_rows_and_columns(learner, reference):
     """transpose swaps rows and columns"""
     cases = [(torch.arange(6.).reshape(2, 3), "torch.arange(6.).reshape(2, 3)"),
@@ -65,13 +72,14 @@ def test_transpose_swaps_rows_and_columns(learner, reference):
                 and torch.equal(got, m.reshape(cols, rows)):
             fail(f"transpose({what}) gave {got.tolist()}, expected {want.tolist()}: "
                  f"that is m.reshape({cols}, {rows}), which has the transpose's shape but not its values",
-                 hint="reshape keeps the elements in the same row-major order and only cuts the rows "
-                      "differently; a transpose moves m[i, j] to [j, i]. Use m.T or m.transpose(0, 1).")
+                 hint="`reshape` keeps the elements in the same row-major order and only cuts the "
+                      "rows differently; a transpose moves entry (i, j) to (j, i).", then=TRANSPOSE)
         assert_tensors_match(got, want, f"transpose({what})",
-                             hint="Entry [i, j] of the transpose is m[j, i]: m.T or m.transpose(0, 1).")
+                             hint="Entry (i, j) of the transpose is entry (j, i) of m: see `.T` or "
+                                  "`transpose`.", then=TRANSPOSE)
 
 
-@hint("t.reshape(-1) (or t.flatten()) works for any tensor; view(-1) only for contiguous ones.")
+@hint("`reshape` (or `flatten()`) works for any tensor; `view` only for contiguous ones.", then=FLATTEN)
 def test_flatten_any_contiguous_and_not(learner, reference):
     """flatten_any flattens row by row, also a non-contiguous tensor"""
     m = torch.arange(6.).reshape(2, 3)
@@ -83,17 +91,18 @@ def test_flatten_any_contiguous_and_not(learner, reference):
              (cube.permute(2, 0, 1), "a 2×3×4 tensor permuted to 4×2×3")]
     for t, what in cases:
         with hint_on("view size is not compatible", VIEW_HINT,
-                     message=f"flatten_any failed on {what}, which is not contiguous."):
+                     message=f"flatten_any failed on {what}, which is not contiguous.", then=FLATTEN):
             got = learner.flatten_any(t)
         assert_tensors_match(got, reference.flatten_any(t), f"flatten_any of {what}",
                              hint="Row-major order is the order you read the printed tensor, row "
-                                  "after row: t.reshape(-1) or t.flatten(). The order of the "
-                                  "storage is not that order once a tensor is transposed.")
+                                  "after row: `reshape` and `flatten()` keep it. The order of the "
+                                  "storage is not that order once a tensor is transposed.",
+                             then=FLATTEN)
 
 
-@hint(MATMUL_HINT)
+@hint(MATMUL_HINT, then=GRAM)
 def test_gram_matrix_is_m_times_m_transposed(learner, reference):
-    """gram_matrix is the matrix product m @ m.T"""
+    """gram_matrix is the Gram matrix of the rows"""
     # A square matrix first: there m * m.T and m.T @ m have the right shape, wrong values.
     cases = [(torch.tensor([[1., 2.], [3., 4.]]), "torch.tensor([[1., 2.], [3., 4.]])"),
              (torch.arange(6.).reshape(2, 3), "torch.arange(6.).reshape(2, 3)"),
@@ -102,26 +111,28 @@ def test_gram_matrix_is_m_times_m_transposed(learner, reference):
              (_matrix(4, 4, 5), "a random 4×4 matrix")]
     for m, what in cases:
         with hint_on("must match the size of tensor", MATMUL_HINT,
-                     message=f"gram_matrix failed on {what}, of shape {tuple(m.shape)}."):
+                     message=f"gram_matrix failed on {what}, of shape {tuple(m.shape)}.", then=GRAM):
             got = learner.gram_matrix(m)
         want = reference.gram_matrix(m)
         if isinstance(got, torch.Tensor) and got.shape == (m.shape[1], m.shape[1]) != want.shape:
-            fail(f"gram_matrix({what}) has shape {tuple(got.shape)}, expected {tuple(want.shape)}",
-                 hint="That is m.T @ m: mᵀ first gives (c, c). The Gram matrix of the rows is "
-                      "m @ m.T, of shape (r, r).")
+            fail(f"gram_matrix({what}) has shape {tuple(got.shape)}, expected {tuple(want.shape)}: "
+                 "that is the shape of m.T @ m",
+                 hint="With the transpose on the left the result is (c, c); the Gram matrix of the "
+                      "rows has m on the left, shape (r, r).", then=GRAM)
         if isinstance(got, torch.Tensor) and got.shape == want.shape \
                 and not torch.allclose(got, want, atol=1e-5):
             if torch.allclose(got, m * m.T, atol=1e-5):
                 fail(f"gram_matrix({what}) gave {got.tolist()}, the element-by-element product "
-                     f"m * m.T; expected {want.tolist()}", hint=MATMUL_HINT)
+                     f"m * m.T; expected {want.tolist()}", hint=MATMUL_HINT, then=GRAM)
             if torch.allclose(got, m.T @ m, atol=1e-5):
                 fail(f"gram_matrix({what}) gave m.T @ m, expected m @ m.T",
-                     hint="The order matters: m @ m.T multiplies the rows of m with each other.")
-        assert_tensors_match(got, want, f"gram_matrix({what})", atol=1e-5, hint=MATMUL_HINT)
+                     hint="The order matters: with m on the left, the rows of m are multiplied with "
+                          "each other.", then=GRAM)
+        assert_tensors_match(got, want, f"gram_matrix({what})", atol=1e-5, hint=MATMUL_HINT, then=GRAM)
 
 
-@hint("Views of one tensor share its storage: compare a.untyped_storage().data_ptr() with "
-      "b.untyped_storage().data_ptr().")
+@hint("Views of one tensor share its storage: compare where the storages start (see "
+      "`untyped_storage()` and `data_ptr()`), not the tensors.", then=SHARES)
 def test_shares_memory_sees_views_at_an_offset(learner):
     """shares_memory is True for views of the same storage, also at an offset"""
     t = torch.arange(12.)
@@ -138,15 +149,15 @@ def test_shares_memory_sees_views_at_an_offset(learner):
         if not bool(got):
             offset = a.data_ptr() != b.data_ptr()
             fail(f"shares_memory({what}) returned {got!r}, expected True: both read the same storage",
-                 hint="t[1:] starts one element later, so its data_ptr() differs from t's, yet it "
-                      "lives in the same storage: compare a.untyped_storage().data_ptr() with "
-                      "b.untyped_storage().data_ptr()." if offset else
-                      "A view reads the same storage as its base: compare "
-                      "a.untyped_storage().data_ptr() with b.untyped_storage().data_ptr().")
+                 hint="A view can start later in the storage, so its own `data_ptr()` differs from "
+                      "its base's, yet both live in the same storage: compare where the storages "
+                      "start, not the tensors." if offset else
+                      "A view reads the same storage as its base: compare where the storages start "
+                      "(see `untyped_storage()`).", then=SHARES)
 
 
-@hint("Two tensors made separately, or a clone(), have storages of their own: compare "
-      "a.untyped_storage().data_ptr() with b.untyped_storage().data_ptr().")
+@hint("Two tensors made separately, or a `clone()`, have storages of their own, even with equal "
+      "values: compare where the storages start, not the values.", then=SHARES)
 def test_shares_memory_false_for_separate_tensors(learner):
     """shares_memory is False for tensors with storages of their own"""
     t = torch.arange(12.)

@@ -1,7 +1,7 @@
 """Wrong on purpose: gram_matrix multiplies element by element (m * m.T) instead of m @ m.T;
 it raises for non-square matrices and gives wrong values for square ones.
 
-Must fail: "gram_matrix is the matrix product m @ m.T", with the hint on `*` and `@`.
+Must fail: "gram_matrix is the Gram matrix of the rows", with the hint on `*` and `@`.
 """
 
 import torch

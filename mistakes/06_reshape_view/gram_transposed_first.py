@@ -1,6 +1,6 @@
 """Wrong on purpose: gram_matrix computes m.T @ m, of shape (c, c) instead of (r, r).
 
-Must fail: "gram_matrix is the matrix product m @ m.T", naming m.T @ m.
+Must fail: "gram_matrix is the Gram matrix of the rows", naming m.T @ m.
 """
 
 import torch
