@@ -23,8 +23,10 @@ records the multiplication, and after backward() its .grad stays None. Write:
     to_numpy(t)      -> t's values as a NumPy array, also when t requires grad
     graph_ops(t)     -> the set of names (node.name()) of every node in t's graph: t.grad_fn
                         and all nodes reachable through next_functions, leaving out the
-                        "AccumulateGrad" nodes that stand for leaves; an empty set when
-                        t has no grad_fn. For a = sigmoid(x1 * w1 + b) that is
+                        AccumulateGrad nodes that stand for leaves (their node.name() is
+                        "torch::autograd::AccumulateGrad"; type(node).__name__ is
+                        "AccumulateGrad"); an empty set when t has no grad_fn.
+                        For a = sigmoid(x1 * w1 + b) that is
                         {"SigmoidBackward0", "AddBackward0", "MulBackward0"}.
                         Some entries of next_functions are (None, 0): inputs that need no grad.
 

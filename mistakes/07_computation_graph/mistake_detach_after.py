@@ -1,7 +1,7 @@
 """Wrong on purpose: predict builds the graph and detaches the result afterwards.
 
-Must fail: "predict computes sigmoid(x @ w + b) without recording a graph".
-Says: "torch.no_grad()".
+Must fail: "predict computes the model's probabilities without recording a graph".
+Says: "torch.no_grad".
 """
 import torch
 

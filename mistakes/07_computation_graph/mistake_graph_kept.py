@@ -1,6 +1,6 @@
 """Wrong on purpose: predict keeps the graph: its result has a grad_fn.
 
-Must fail: "predict computes sigmoid(x @ w + b) without recording a graph".
+Must fail: "predict computes the model's probabilities without recording a graph".
 Says: "has grad_fn".
 """
 import torch
