@@ -7,19 +7,23 @@ import torch.nn.functional as F
 
 from torch_dojo.testing import describe, fail, hint, hint_on
 
-GRAPH_HINT = ("The graph is freed after the first grad()/backward(): ask for both gradients in "
-              "one call, torch.autograd.grad(loss, [w1, b]), or pass retain_graph=True to the "
-              "first call.")
-NO_SIGMOID_HINT = ("Binary cross-entropy compares a probability with y: apply a = torch.sigmoid(z) "
-                   "first and pass `a` to F.binary_cross_entropy (or pass z to "
-                   "F.binary_cross_entropy_with_logits, which applies the sigmoid itself).")
-PLAIN_INPUTS_HINT = ("The inputs come as plain tensors: make copies that require grad, "
-                     "w = w1.detach().clone().requires_grad_(), the same for b, and compute the "
-                     "loss from those copies.")
-ACCUMULATE_HINT = ("backward() adds this call's gradients to what .grad already holds: set "
-                   "w1.grad = None and b.grad = None (or zero them) before loss.backward().")
-TUPLE_HINT = ("torch.autograd.grad returns a tuple with one gradient per input: take [0] of "
-              "it, or unpack both at once: grad_w1, grad_b = torch.autograd.grad(loss, [w1, b]).")
+GRAPH_HINT = ("The graph is freed after the first `grad()` or `backward()`: ask for both gradients "
+              "in one call, or keep the graph for a second call (see `retain_graph`).")
+NO_SIGMOID_HINT = ("Binary cross-entropy compares a probability with y: squash z with the sigmoid "
+                   "first (or use `F.binary_cross_entropy_with_logits`, which applies the sigmoid "
+                   "itself).")
+PLAIN_INPUTS_HINT = ("The inputs come as plain tensors: compute the loss from copies of w1 and b that "
+                     "require grad (see `detach()`, `clone()` and `requires_grad_()`).")
+ACCUMULATE_HINT = ("`backward()` adds this call's gradients to what .grad already holds: clear the "
+                   "old .grad of w1 and of b before the new backward pass.")
+TUPLE_HINT = ("`torch.autograd.grad` returns a tuple with one gradient per input: take the tensors "
+              "out of it.")
+LOSS = "z = x1 * w1 + b\na = torch.sigmoid(z)\nreturn F.binary_cross_entropy(a, y)"
+AUTOGRAD = ("w = w1.detach().clone().requires_grad_()\nc = b.detach().clone().requires_grad_()\n"
+            "loss = logistic_loss(x1, w, c, y)\ngrad_w1, grad_b = torch.autograd.grad(loss, [w, c])\n"
+            "return grad_w1, grad_b")
+BACKWARD = ("w1.grad = None   # not w1.grad.zero_(): on the first call .grad is None\nb.grad = None\n"
+            "loss = logistic_loss(x1, w1, b, y)\nloss.backward()\nreturn w1.grad, b.grad")
 
 BOOK = dict(x1=[1.1], w1=[2.2], b=[0.0], y=[1.0])
 
@@ -34,19 +38,20 @@ def _mistakes():
     return [
         ("the BCE of z itself, without the sigmoid", bce_of_z, NO_SIGMOID_HINT),
         ("the mean squared error", lambda z, y: F.mse_loss(torch.sigmoid(z), y),
-         "This exercise's loss is binary cross-entropy, not the squared error: "
-         "F.binary_cross_entropy(torch.sigmoid(z), y)."),
+         "This exercise's loss is binary cross-entropy, not the squared error: see "
+         "`F.binary_cross_entropy`."),
         ("the sum of the BCE terms, not their mean",
          lambda z, y: F.binary_cross_entropy(torch.sigmoid(z), y, reduction="sum"),
          "Take the mean over the elements, not the sum: F.binary_cross_entropy averages by "
          "default; a hand-written formula needs .mean()."),
         ("the sigmoid applied twice",
          lambda z, y: F.binary_cross_entropy_with_logits(torch.sigmoid(z), y),
-         "F.binary_cross_entropy_with_logits applies the sigmoid itself: give it z, or give "
-         "sigmoid(z) to F.binary_cross_entropy, not both."),
+         "`F.binary_cross_entropy_with_logits` applies the sigmoid itself: give it z, not the "
+         "sigmoid of z."),
         ("the BCE with its sign flipped",
          lambda z, y: -F.binary_cross_entropy(torch.sigmoid(z), y),
-         "BCE is −[y·log(a) + (1−y)·log(1−a)]: mind the minus sign; the loss is never negative."),
+         "Binary cross-entropy is a *negative* log-likelihood: mind the minus sign; the loss is "
+         "never negative."),
     ]
 
 
@@ -79,14 +84,14 @@ def _grads(loss_fn, x1, w1, b, y):
 
 
 @contextlib.contextmanager
-def _explained(call):
+def _explained(call, then=""):
     """Turn the errors this exercise invites into failures with their hint."""
     with hint_on("backward through the graph a second time", GRAPH_HINT,
-                 message=f"{call} asked the same graph for a gradient twice."), \
+                 message=f"{call} asked the same graph for a gradient twice.", then=then or AUTOGRAD), \
          hint_on("should be between 0 and 1", NO_SIGMOID_HINT,
-                 message=f"{call} gave binary_cross_entropy values outside [0, 1]."), \
+                 message=f"{call} gave binary_cross_entropy values outside [0, 1].", then=LOSS), \
          hint_on("does not require grad and does not have a grad_fn", PLAIN_INPUTS_HINT,
-                 message=f"{call} asked for a gradient of a loss that requires none."):
+                 message=f"{call} asked for a gradient of a loss that requires none.", then=AUTOGRAD):
         yield
 
 
@@ -110,31 +115,34 @@ def _same_shape(got, want):
     return got.shape == want.shape or got.numel() == want.numel() == 1
 
 
-def _match(got, want, what, mistakes=(), hint=""):
+def _match(got, want, what, mistakes=(), hint="", then=""):
     """Fail unless ``got`` is a tensor with ``want``'s values; name a known mistake when one fits."""
     if isinstance(got, (tuple, list)) and len(got) == 1 and isinstance(got[0], torch.Tensor):
         fail(f"{what} is a {type(got).__name__} holding one tensor, expected the tensor itself",
-             hint=TUPLE_HINT)
+             hint=TUPLE_HINT, then="grad_w1, grad_b = torch.autograd.grad(loss, [w, c])   (one "
+                                   "call, both unpacked), or take [0] of each tuple")
     if not isinstance(got, torch.Tensor):
-        fail(f"{what} should be a tensor like {_values(want)}, but it is {describe(got)}", hint)
+        fail(f"{what} should be a tensor like {_values(want)}, but it is {describe(got)}", hint, then)
     if not _same_shape(got, want):
-        fail(f"{what} has shape {tuple(got.shape)}, expected {tuple(want.shape)}", hint)
+        fail(f"{what} has shape {tuple(got.shape)}, expected {tuple(want.shape)}", hint, then)
     if _close(got, want):
         return
     shown_got, shown_want = _got_and_expected(got, want)
     message = f"{what} is {shown_got}, expected {shown_want}"
     for name, candidate, mistake_hint in mistakes:
         if candidate is not None and _close(got, candidate):
-            fail(f"{message}: that is {name}", hint=mistake_hint)
+            fail(f"{message}: that is {name}", hint=mistake_hint, then=then)
     if bool(torch.isnan(got.detach()).any()):
-        fail(f"{message}: NaN comes from the log of a number outside (0, 1)", hint=NO_SIGMOID_HINT)
-    fail(message, hint)
+        fail(f"{message}: NaN comes from the log of a number outside (0, 1)", hint=NO_SIGMOID_HINT,
+             then=LOSS)
+    fail(message, hint, then)
 
 
 def _pair(result, call):
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         fail(f"{call} should return a pair (dL/dw1, dL/db), but it returned {describe(result)}",
-             hint="Return both gradients: `return grad_w1, grad_b`.")
+             hint="Return both gradients, as a pair: dL/dw1 first, then dL/db.",
+             then="return grad_w1, grad_b")
     return result
 
 
@@ -142,7 +150,8 @@ def _expected_loss(reference, x1, w1, b, y):
     return reference.logistic_loss(x1, w1, b, y).detach()
 
 
-@hint("z = x1 * w1 + b; a = torch.sigmoid(z); loss = F.binary_cross_entropy(a, y).")
+@hint("The linear part, then the sigmoid, then the mean binary cross-entropy against y (see "
+      "`F.binary_cross_entropy`).", then=LOSS)
 def test_logistic_loss_book_example(learner, reference):
     """logistic_loss on the book's example"""
     x1, w1, b, y = _args(_cases()[0][1])
@@ -151,22 +160,24 @@ def test_logistic_loss_book_example(learner, reference):
     want = _expected_loss(reference, x1, w1, b, y)
     z = x1 * w1 + b
     mistakes = [(n, f(z, y), h) for n, f, h in _mistakes()]
-    _match(got, want, "logistic_loss on the book's example", mistakes)
+    _match(got, want, "logistic_loss on the book's example", mistakes, then=LOSS)
 
 
-@hint("The mean binary cross-entropy of sigmoid(z) against y: F.binary_cross_entropy(torch.sigmoid(z), y).")
+@hint("The binary cross-entropy of the sigmoid of z against y, averaged over every element, "
+      "whatever the length.", then=LOSS)
 def test_logistic_loss_is_mean_bce_of_sigmoid(learner, reference):
-    """logistic_loss is the mean BCE of sigmoid(z), for inputs of any length"""
+    """logistic_loss is the mean BCE of the sigmoid, for inputs of any length"""
     for what, inputs in _cases()[1:]:
         x1, w1, b, y = _args(inputs)
         with _explained(f"logistic_loss on {what}"):
             got = learner.logistic_loss(x1, w1, b, y)
         z = x1 * w1 + b
         mistakes = [(n, f(z, y), h) for n, f, h in _mistakes()]
-        _match(got, _expected_loss(reference, x1, w1, b, y), f"logistic_loss on {what}", mistakes)
+        _match(got, _expected_loss(reference, x1, w1, b, y), f"logistic_loss on {what}", mistakes,
+               then=LOSS)
 
 
-def _check_grads(got, x1, w1, b, y, reference, call, hint=""):
+def _check_grads(got, x1, w1, b, y, reference, call, hint="", then=AUTOGRAD):
     want = reference.grads_via_autograd(x1, w1, b, y)
     got = _pair(got, call)
     for index, name in enumerate(("dL/dw1", "dL/db")):
@@ -174,11 +185,11 @@ def _check_grads(got, x1, w1, b, y, reference, call, hint=""):
         for mistake, loss_fn, mistake_hint in _mistakes():
             grads = _grads(loss_fn, x1, w1, b, y)
             mistakes.append((f"the gradient of {mistake}", grads and grads[index], mistake_hint))
-        _match(got[index], want[index], f"{name} from {call}", mistakes, hint)
+        _match(got[index], want[index], f"{name} from {call}", mistakes, hint, then)
 
 
-@hint("Copies that require grad, the loss from them, then "
-      "grad_w1, grad_b = torch.autograd.grad(loss, [w1_copy, b_copy]).")
+@hint("Make copies of w1 and b that require grad, compute the loss from them, and ask "
+      "`torch.autograd.grad` for both gradients in one call.", then=AUTOGRAD)
 def test_grads_via_autograd_book_example(learner, reference):
     """grads_via_autograd on the book's example gives (-0.0898, -0.0817)"""
     x1, w1, b, y = _args(_cases()[0][1])
@@ -188,8 +199,8 @@ def test_grads_via_autograd_book_example(learner, reference):
     _check_grads(got, x1, w1, b, y, reference, call)
 
 
-@hint("The gradient of the mean BCE of sigmoid(x1 * w1 + b): compute that loss from copies of "
-      "w1 and b that require grad, then torch.autograd.grad(loss, [w1_copy, b_copy]).")
+@hint("The gradient of this exercise's loss, for any length: compute the loss from copies of w1 "
+      "and b that require grad, then ask `torch.autograd.grad` for both gradients.", then=AUTOGRAD)
 def test_grads_via_autograd_other_inputs(learner, reference):
     """grads_via_autograd for inputs of other lengths and values"""
     for what, inputs in _cases()[1:]:
@@ -200,8 +211,8 @@ def test_grads_via_autograd_other_inputs(learner, reference):
         _check_grads(got, x1, w1, b, y, reference, call)
 
 
-@hint("Leave the inputs alone: no requires_grad_() on them and no in-place changes. Work on "
-      "copies: w = w1.detach().clone().requires_grad_().")
+@hint("Leave the inputs alone: no `requires_grad_()` on them and no in-place changes. Work on "
+      "copies (see `detach()` and `clone()`).", then=AUTOGRAD)
 def test_grads_via_autograd_leaves_inputs_unchanged(learner):
     """grads_via_autograd leaves its inputs as they were"""
     for what, inputs in _cases()[:3]:
@@ -229,47 +240,48 @@ def _copy(pair):
     return tuple(g.detach().clone() if isinstance(g, torch.Tensor) else g for g in pair)
 
 
-@hint("loss = logistic_loss(x1, w1, b, y); loss.backward(); then return w1.grad, b.grad.")
+@hint("Compute the loss, call `backward()` on it, and return the gradients it left in .grad.",
+      then=BACKWARD)
 def test_grads_via_backward_book_example_and_others(learner, reference):
     """grads_via_backward gives the same gradients with .backward()"""
     for what, inputs in _cases():
         x1, w1, b, y = _leaves(inputs)
         call = f"grads_via_backward on {what}"
-        with _explained(call):
+        with _explained(call, then=BACKWARD):
             got = _copy(_pair(learner.grads_via_backward(x1, w1, b, y), call))
-        _check_grads(got, *_args(inputs), reference, call)
+        _check_grads(got, *_args(inputs), reference, call, then=BACKWARD)
 
 
-@hint(ACCUMULATE_HINT)
+@hint(ACCUMULATE_HINT, then=BACKWARD)
 def test_grads_via_backward_ignores_stale_grad(learner, reference):
     """grads_via_backward ignores a .grad left from an earlier call"""
     for what, inputs in _cases()[:3]:
         x1, w1, b, y = _leaves(inputs)
         want = reference.grads_via_autograd(*_args(inputs))
         call = f"grads_via_backward on {what}"
-        with _explained(call):
+        with _explained(call, then=BACKWARD):
             first = _copy(_pair(learner.grads_via_backward(x1, w1, b, y), call))
             second = _copy(_pair(learner.grads_via_backward(x1, w1, b, y), f"a second {call}"))
-        _check_grads(first, *_args(inputs), reference, call)
+        _check_grads(first, *_args(inputs), reference, call, then=BACKWARD)
         for index, name in enumerate(("dL/dw1", "dL/db")):
             got = second[index]
             if isinstance(got, torch.Tensor) and _close(got, 2 * want[index]) \
                     and not _close(got, want[index]):
                 fail(f"calling {call} twice with the same w1 and b gave {name} = {_values(got)} "
                      f"the second time, twice the right {_values(want[index])}: the first "
-                     "call's gradient was still in .grad", hint=ACCUMULATE_HINT)
-            _match(got, want[index], f"{name} from a second {call}", hint=ACCUMULATE_HINT)
+                     "call's gradient was still in .grad", hint=ACCUMULATE_HINT, then=BACKWARD)
+            _match(got, want[index], f"{name} from a second {call}", hint=ACCUMULATE_HINT, then=BACKWARD)
 
         x1, w1, b, y = _leaves(inputs)
         w1.grad = torch.full_like(w1, 5.0)
         b.grad = torch.full_like(b, -3.0)
-        with _explained(call):
+        with _explained(call, then=BACKWARD):
             got = _copy(_pair(learner.grads_via_backward(x1, w1, b, y), call))
         for index, (name, stale) in enumerate((("dL/dw1", 5.0), ("dL/db", -3.0))):
             g = got[index]
             if isinstance(g, torch.Tensor) and _close(g, want[index] + stale):
                 fail(f"{name} from {call}, when .grad already held {stale:g} from earlier, is "
                      f"{_values(g)}: the stale {stale:g} plus the right {_values(want[index])}",
-                     hint=ACCUMULATE_HINT)
+                     hint=ACCUMULATE_HINT, then=BACKWARD)
             _match(g, want[index], f"{name} from {call} when .grad already held {stale:g}",
-                   hint=ACCUMULATE_HINT)
+                   hint=ACCUMULATE_HINT, then=BACKWARD)

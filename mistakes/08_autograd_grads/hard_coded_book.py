@@ -1,6 +1,6 @@
 """Wrong on purpose: the book's example worked out once and typed in, whatever the inputs.
 
-Must fail: "logistic_loss is the mean BCE of sigmoid(z), for inputs of any length",
+Must fail: "logistic_loss is the mean BCE of the sigmoid, for inputs of any length",
 "grads_via_autograd for inputs of other lengths and values" and both grads_via_backward
 checks. Passes: the two checks on the book's example, and the inputs-unchanged check.
 """

@@ -2,7 +2,7 @@
 above 1 or below 0 gives NaN or the wrong loss.
 
 Must fail: "logistic_loss on the book's example",
-"logistic_loss is the mean BCE of sigmoid(z), for inputs of any length"
+"logistic_loss is the mean BCE of the sigmoid, for inputs of any length"
 (and the gradient checks), with the sigmoid hint.
 """
 

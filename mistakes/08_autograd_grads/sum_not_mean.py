@@ -1,7 +1,7 @@
 """Wrong on purpose: logistic_loss sums the BCE terms; with one element (the book's example)
 sum and mean agree, with more they do not.
 
-Must fail: "logistic_loss is the mean BCE of sigmoid(z), for inputs of any length",
+Must fail: "logistic_loss is the mean BCE of the sigmoid, for inputs of any length",
 "grads_via_autograd for inputs of other lengths and values" and the backward checks.
 Passes: the book's example checks.
 """
