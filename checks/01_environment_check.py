@@ -99,7 +99,8 @@ def test_versions_of_python_and_torch(learner):
     if got["python"] != platform.python_version():
         fail(f"versions()['python'] is {got['python']!r}, but this is Python {platform.python_version()}",
              hint="`platform.python_version()` gives the number alone, like '3.11.9'; `sys.version` "
-                  "holds more than the number.")
+                  "holds more than the number.",
+             then='"python": platform.python_version()')
     if got["torch"] != torch.__version__:
         fail(f"versions()['torch'] is {got['torch']!r}, but torch.__version__ is {torch.__version__!r}")
     again = _versions(learner, torch_version="9.8.7")
@@ -143,7 +144,9 @@ def test_versions_reads_the_torchvision_that_loads(learner, reference):
         return
     fail(f"where `import torchvision` gives version 0.99.1, versions()['torchvision'] is {got!r}",
          hint="Do not type the version: import torchvision inside versions(), in a try block, "
-              "and return torchvision.__version__.")
+              "and report its `__version__`.",
+         then="try:\n    import torchvision\n    version = torchvision.__version__\n"
+              "except Exception:\n    version = None")
 
 
 @pytest.mark.parametrize("cuda, mps", FLAGS, ids=[f"cuda={c} mps={m}" for c, m in FLAGS])

@@ -90,8 +90,8 @@ def test_seeded_rand_repeats_for_a_seed(learner, reference):
         if isinstance(first, torch.Tensor) and first.shape == want.shape and first.is_floating_point():
             if bool((first < 0).any()) or bool((first >= 1).any()):
                 fail(f"{what} has values outside [0, 1): {first.flatten()[:4].tolist()} ...",
-                     hint="torch.randn draws from a normal distribution (negative values too); "
-                          "torch.rand draws uniformly from [0, 1).")
+                     hint="`torch.randn` draws from a normal distribution (negative values too); "
+                          "`torch.rand` draws uniformly from [0, 1).", then=SEEDED)
             if not torch.equal(first, second):
                 fail(f"{what} gave different numbers on a second call with the same seed",
                      hint="Seed inside the function, right before drawing: see `torch.manual_seed`.",

@@ -175,4 +175,5 @@ def test_shares_memory_false_for_separate_tensors(learner):
 def _is_bool(got, what):
     if not isinstance(got, bool) and type(got).__name__ != "bool_":
         fail(f"shares_memory({what}) should return True or False, but it returned {describe(got)}",
-             hint="Return a Python bool: the result of `==` between two data_ptr() numbers is one.")
+             hint="Return a Python bool: the result of `==` between two `data_ptr()` numbers is one.",
+             then=SHARES)
