@@ -9,7 +9,8 @@ images are stored on disk. Write the six functions below.
     to_float32(t)                -> the same values as float32, whatever t's dtype
     to_uint8_image(img)          -> a float image in [0, 1] as uint8 in [0, 255]:
                                     clip to [0, 1], scale by 255, round to nearest
-                                    (0.5 -> 128, 1.2 -> 255); same shape
+                                    (0.25 -> 64, 1.2 -> 255; exactly halfway, as
+                                    0.5 -> 127.5, either neighbour is right); same shape
     tensor_bytes(t)              -> how many bytes t's elements take, for any dtype
     default_dtypes()             -> (dtype of torch.tensor(1), dtype of torch.tensor(1.0))
 
