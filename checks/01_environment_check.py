@@ -13,6 +13,8 @@ import torch
 from torch_dojo.testing import describe, fail, hint, in_learner_process
 
 FLAGS = list(itertools.product([False, True], repeat=2))
+BEST_DEVICE = ("return torch.device(choose_device(torch.cuda.is_available(), "
+               "torch.backends.mps.is_available()))")
 
 
 class _FakeTorchvision(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -67,11 +69,20 @@ def _versions_with(learner, torch_version=None, version=None, error=None):
 
 
 def _best_device_where(learner, cuda, mps):
-    """Runs where the learner's code runs: best_device() while torch says what is available."""
+    """Runs where the learner's code runs: best_device() while torch says what is available,
+    and which of the two questions it asked while it ran."""
+    asked = []
+
+    def answer(name, value):
+        def is_available():
+            asked.append(name)
+            return value
+        return is_available
+
     saved = torch.cuda.is_available, torch.backends.mps.is_available
-    torch.cuda.is_available, torch.backends.mps.is_available = (lambda: cuda), (lambda: mps)
+    torch.cuda.is_available, torch.backends.mps.is_available = answer("cuda", cuda), answer("mps", mps)
     try:
-        return learner.best_device()
+        return learner.best_device(), sorted(set(asked))
     finally:
         torch.cuda.is_available, torch.backends.mps.is_available = saved
 
@@ -180,7 +191,7 @@ def test_choose_device_prefers_cuda_then_mps_then_cpu(learner, reference, cuda, 
            "torch.backends.mps.is_available()))")
 def test_best_device_asks_torch_each_time(learner, reference, cuda, mps):
     """best_device asks PyTorch what is available and falls back to the CPU"""
-    got = in_learner_process(learner, _best_device_where, cuda, mps)
+    got, asked = in_learner_process(learner, _best_device_where, cuda, mps)
     want = torch.device(reference.choose_device(cuda, mps))
     situation = f"where CUDA is {'' if cuda else 'not '}available and MPS is {'' if mps else 'not '}available"
     if isinstance(got, str):
@@ -193,10 +204,21 @@ def test_best_device_asks_torch_each_time(learner, reference, cuda, mps):
         fail(f"best_device() returned {describe(got)}, expected a torch.device")
     if got.type == want.type:
         return
-    if got.type == "cuda" and not cuda:
-        fail(f"{situation}, best_device() gave {got}: CUDA was chosen although it is not available",
-             hint="Without parentheses `torch.cuda.is_available` is the function itself, which is "
-                  "always true: call it.",
-             then="if torch.cuda.is_available(): ... (with the parentheses), or pass "
-                  "torch.cuda.is_available() to choose_device")
-    fail(f"{situation}, best_device() gave {got}, expected {want}")
+    for kind, name, function in (("cuda", "CUDA", "torch.cuda.is_available"),
+                                 ("mps", "MPS", "torch.backends.mps.is_available")):
+        if got.type == kind and not {"cuda": cuda, "mps": mps}[kind] and kind not in asked:
+            fail(f"{situation}, best_device() gave {got}: {name} was chosen although it is not "
+                 f"available, and {function}() was not called while best_device ran. Either the "
+                 "function was named without its parentheses, or the answer was read once, when "
+                 "the file loaded",
+                 hint=f"Call `{function}()` inside best_device, each time it is called: without the "
+                      "parentheses it is the function itself, which is always true.",
+                 then=BEST_DEVICE)
+    if want.type != "cpu" and want.type not in asked:
+        fail(f"{situation}, best_device() gave {got}, expected {want}: best_device did not ask "
+             f"PyTorch whether {want.type.upper()} is available while it ran (asked: "
+             f"{', '.join(asked) or 'nothing'}), so the answer was typed in or read once, when the "
+             "file loaded",
+             hint="Ask PyTorch inside best_device, each time it is called: a device worked out when "
+                  "the file loads stays what it was on that machine.", then=BEST_DEVICE)
+    fail(f"{situation}, best_device() gave {got}, expected {want}", then=BEST_DEVICE)
