@@ -65,3 +65,9 @@ def test_checks_not_run_are_marked_and_counted_apart_from_those_that_ran():
     assert "1 of 2 checks passed, 2 not run" in text
     assert ". c\n      not run" in text or "· c\n      not run" in text
     assert "left out" not in text and "the run ended at" not in text
+
+
+def test_the_cases_of_a_check_a_timeout_cut_say_which_did_not_run():
+    checks = (CheckResult("sides [2-3]", Status.TIMEOUT, "Stopped"), CheckResult("sides [5-1]", Status.NOT_RUN, "not run"))
+    assert "sides  (fails for 2-3; not run for 5-1)" in text_of(Verdict("01", "x", "X", Status.TIMEOUT, "Stopped",
+                                                                         checks=checks))

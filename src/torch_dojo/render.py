@@ -67,7 +67,9 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | No
         first = failing[0] if failing else next((c for c in cases if c.status is Status.NOT_RUN), cases[0])
         line = f"  {style.mark(first.status)} {name}"
         if len(cases) > 1:
-            line += (f"  (fails for {', '.join(case_of(c.name) for c in failing)})" if failing
+            unreached = [case_of(c.name) for c in cases if c.status is Status.NOT_RUN]
+            later = f"; not run for {', '.join(unreached)}" if failing and unreached else ""
+            line += (f"  (fails for {', '.join(case_of(c.name) for c in failing)}{later})" if failing
                      else f"  ({len(cases)} cases)")
         lines.append(line)
         if first.status is Status.SKIPPED and first.message:
