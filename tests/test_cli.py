@@ -41,7 +41,7 @@ def test_check_exit_codes_follow_the_verdict(dojo, tmp_path):
     cli()
     failing = cli("check", "01")
     assert failing.returncode == 1
-    assert "not written yet" in failing.stdout and "hint:" in failing.stdout
+    assert "not written yet" in failing.stdout and "hint:" not in failing.stdout  # nothing to hint at yet
     (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
     passing = cli("check", "add", cwd=tmp_path / "torch-dojo")
     assert passing.returncode == 0, passing.stdout
@@ -183,3 +183,44 @@ def test_the_ddp_starter_fails_with_a_hint_through_the_cli(dojo):
     doc = json.loads(run.stdout)
     assert run.returncode == 1
     assert doc["status"] != "passed" and doc["hint"]
+
+
+def test_pack_and_workspace_go_before_or_after_any_command(tmp_path):
+    from torch_dojo.cli import _parser
+
+    for argv in (["--pack", "p", "--workspace", "w", "list"], ["list", "--pack", "p", "--workspace", "w"],
+                 ["--pack", "p", "check", "01", "--workspace", "w"], ["grade", "subs", "--pack", "p", "--workspace", "w"],
+                 ["pack", "verify", "--pack", "p", "--workspace", "w"], ["hint", "01", "--pack", "p", "--workspace", "w"]):
+        args = _parser().parse_args(argv)
+        assert (args.pack, args.workspace) == ("p", Path("w")), argv
+    unsaid = _parser().parse_args(["check", "01"])
+    assert (unsaid.pack, unsaid.workspace) == (None, None)
+    after_wins = _parser().parse_args(["--pack", "before", "list", "--pack", "after"])
+    assert after_wins.pack == "after"
+    assert _parser().parse_args(["check", "01", "-v"]).verbose and not unsaid.verbose
+
+
+def test_pack_after_the_command_works_as_before_it(dojo, tmp_path):
+    after = dojo("list", "--json", "--pack", str(MINI))
+    assert after.returncode == 0, after.stderr
+    assert [e["slug"] for e in json.loads(after.stdout)["exercises"]] == ["add", "greet"]
+
+
+def test_a_file_that_ends_python_while_loading_is_told_so(dojo, tmp_path):
+    quits = tmp_path / "quits.py"
+    quits.write_text("import os\nos._exit(3)\ndef add(a, b):\n    return a + b\n")
+    run = dojo("check", "01", "--file", str(quits), "--pack", str(MINI))
+    assert run.returncode == 1
+    assert "while it was being loaded" in run.stdout and "put it inside a function" in run.stdout
+    assert "A function should return its result" not in run.stdout
+
+
+def test_another_packs_exercise_outside_a_workspace_says_there_is_no_workspace(dojo, tmp_path):
+    run = dojo("check", "week2/01")
+    assert run.returncode == 2 and "no workspace in this folder or above it" in run.stderr
+    assert "no pack 'week2'" not in run.stderr
+    solved = tmp_path / "solved.py"
+    solved.write_text(SOLVED)
+    with_file = dojo("check", "week2/01", "--file", str(solved))
+    assert with_file.returncode == 2 and "there is no workspace in this folder or above it" in with_file.stderr
+    assert "Run the command inside your workspace" in with_file.stderr

@@ -87,6 +87,19 @@ def test_a_students_file_is_found_where_students_put_it(tmp_path, mini_pack, fil
     assert (str(got.relative_to(student.root)) if got else None) == found
 
 
+def test_a_student_with_two_candidate_files_is_told_both_and_what_to_do(tmp_path, mini_pack):
+    make(tmp_path / "subs" / "ana", {"draft/01_add.py": "", "final/01_add.py": RIGHT["01_add.py"],
+                                     "02_greet.py": RIGHT["02_greet.py"]})
+    check = FakeCheck()
+    grades = grading.grade(mini_pack, find_submissions(tmp_path / "subs"), checks=[check])
+    mark = grades.marks[("ana", "add")]
+    assert mark.status == "missing" and mark.candidates == ["draft/01_add.py", "final/01_add.py"]
+    assert "2 files could be 01_add.py (draft/01_add.py, final/01_add.py)" in mark.message
+    assert "keep the one to grade" in mark.message
+    assert "ana/add" not in check.students and grades.marks[("ana", "greet")].status == "passed"
+    assert grades.marks[("ana", "greet")].candidates == []
+
+
 # Grading, resuming ----------------------------------------------------------------------
 
 def students(tmp_path: Path) -> list[Submission]:
@@ -125,6 +138,19 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, mini_pack):
     again = FakeCheck()
     grades = grading.grade(mini_pack, students(tmp_path), checks=[again], journal=journal)
     assert grades.complete and grades.reused == 3 and len(again.students) == 2
+
+
+def test_an_interrupt_once_every_mark_is_known_still_returns_the_grades(tmp_path, mini_pack):
+    pupils = students(tmp_path)
+    seen = []
+
+    def on_mark(mark, reused):
+        seen.append(mark.key)
+        if len(seen) == len(pupils) * len(mini_pack.exercises):  # Ctrl-C just after the last mark
+            raise KeyboardInterrupt
+
+    grades = grading.grade(mini_pack, pupils, checks=[FakeCheck()], on_mark=on_mark)
+    assert grades.complete and len(grades.marks) == 6
 
 
 def test_a_resubmitted_file_is_judged_again_and_only_that_one(tmp_path, mini_pack):
@@ -298,3 +324,55 @@ def test_a_table_made_with_a_broken_reference_is_not_called_a_grade(tmp_path, do
     assert done.returncode == 1, done.stderr
     assert "the reference solution of 02 greet does not pass on this machine" in done.stderr
     assert "this table is not a grade yet" in done.stderr
+
+
+class FakeWarmRunner:
+    """Stands in for WarmRunner in the grade command: judges like FakeCheck, and Ctrl-C
+    comes while it winds down, once every mark is known."""
+
+    closes = 0
+
+    def __init__(self):
+        self.judge = FakeCheck()
+
+    def start(self) -> None:
+        pass
+
+    def check(self, exercise, file, judged=False) -> Verdict:
+        return self.judge(exercise, file)
+
+    def close(self) -> None:
+        FakeWarmRunner.closes += 1
+        if FakeWarmRunner.closes == 1:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupt_after_the_last_mark_still_writes_the_csv(tmp_path, monkeypatch, capsys):
+    from conftest import MINI
+
+    from torch_dojo import cli
+    from torch_dojo.runner import warm
+
+    monkeypatch.setattr(warm, "WarmRunner", FakeWarmRunner)
+    monkeypatch.setattr(FakeWarmRunner, "closes", 0)
+    students(tmp_path)
+    out = tmp_path / "grades.csv"
+    code = cli.main(["grade", str(tmp_path / "subs"), "--pack", str(MINI), "--jobs", "1", "--out", str(out)])
+    assert FakeWarmRunner.closes >= 1
+    rows = list(csv.reader(io.StringIO(out.read_text())))
+    assert [r[0] for r in rows] == ["student", "ana", "ben", "cy", "(summary)"], capsys.readouterr().err
+    assert code == 0
+
+
+def test_a_grading_warning_names_the_files_a_student_left_two_of(tmp_path, monkeypatch, capsys):
+    from conftest import MINI
+
+    from torch_dojo import cli
+    from torch_dojo.runner import warm
+
+    monkeypatch.setattr(warm, "WarmRunner", FakeWarmRunner)
+    monkeypatch.setattr(FakeWarmRunner, "closes", 1)  # no interrupt here
+    make(tmp_path / "subs" / "ana", {"draft/01_add.py": "", "final/01_add.py": RIGHT["01_add.py"]})
+    cli.main(["grade", str(tmp_path / "subs"), "--pack", str(MINI), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert "warning: ana 01 is missing: 2 files could be 01_add.py (draft/01_add.py, final/01_add.py)" in err

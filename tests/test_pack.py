@@ -83,10 +83,10 @@ def test_a_valid_minimal_manifest_loads(broken):
     ('[pack]\nname = "Bad Name"\n' + EXERCISE, "pack.name"),
     ('[pack]\nname = "x"\n', "no exercises"),
     ('[pack]\nname = "x"\n' + EXERCISE.replace('hints = ["one", "two"]', 'hints = ["one"]'),
-     "exercise[0] (add).hints: needs at least two hints"),
+     "exercise 1 (id 01, add).hints: needs at least two hints"),
     ('[pack]\nname = "x"\n' + EXERCISE.replace('hints = ["one", "two"]', 'hints = "one"'),
-     "exercise[0] (add).hints: must be a list"),
-    ('[pack]\nname = "x"\n' + EXERCISE.replace('task = "Write add."', ''), "exercise[0] (add).task: missing"),
+     "exercise 1 (id 01, add).hints: must be a list"),
+    ('[pack]\nname = "x"\n' + EXERCISE.replace('task = "Write add."', ''), "exercise 1 (id 01, add).task: missing"),
     ('[pack]\nname = "x"\n' + EXERCISE.replace('file = "01_add.py"', 'file = "nope.py"'),
      "exercises/nope.py does not exist"),
     ('[pack]\nname = "x"\n' + EXERCISE.replace('file = "01_add.py"', 'file = "../evil.py"'),
@@ -100,6 +100,24 @@ def test_a_valid_minimal_manifest_loads(broken):
 ])
 def test_every_manifest_problem_names_file_and_field(broken, manifest, expected):
     assert expected in problems_of(broken(manifest))
+
+
+def test_a_problem_counts_exercises_from_1_in_manifest_order_and_names_the_id(broken):
+    second = EXERCISE.replace('id = "01"', 'id = "02"').replace('slug = "add"', 'slug = "greet"') \
+        .replace('file = "01_add.py"', 'file = "02_greet.py"').replace('task = "Write add."', '')
+    text = problems_of(broken('[pack]\nname = "x"\n' + EXERCISE + second))
+    assert "pack.toml: exercise 2 (id 02, greet).task: missing" in text
+    nameless = problems_of(broken('[pack]\nname = "x"\n' + EXERCISE + '[[exercise]]\ntitle = "?"\n'))
+    assert "exercise 2.id: missing" in nameless and "exercise 2 (" not in nameless
+
+
+@pytest.mark.parametrize("written, says", [
+    ('time_limit = "60"', "got the string '60': write the number without quotes, like time_limit = 60"),
+    ('memory_limit_mb = "lots"', "memory_limit_mb: must be a number above 0 and at most 1048576, got the string 'lots'"),
+    ("time_limit = true", "got true"),
+])
+def test_a_limit_written_as_a_string_says_so_and_what_to_write(broken, written, says):
+    assert says in problems_of(broken('[pack]\nname = "x"\n' + EXERCISE + written + "\n"))
 
 
 def test_all_problems_are_reported_at_once(broken):

@@ -33,3 +33,41 @@ def test_skipped_checks_say_why_and_output_is_shown_with_a_note_when_cut():
     assert "skipped: needs CUDA: none here" in text
     assert "What your code printed (cut: only the end is kept):" in text
     assert "    b" in text
+
+
+FIVE_FAILING = tuple(CheckResult(f"check {n}", Status.FAILED, f"wrong number {n}", f"hint number {n}")
+                     for n in range(1, 6))
+
+
+def test_failing_checks_past_the_first_three_are_counted_with_how_to_see_them():
+    text = render.verdict(Verdict("01", "x", "X", Status.FAILED, checks=FIVE_FAILING), render.Style(io.StringIO()),
+                          all_failures="the same command with -v shows every one")
+    assert all(f"wrong number {n}" in text for n in (1, 2, 3))
+    assert "wrong number 4" not in text and "hint number 5" not in text
+    assert "check 4" in text and "check 5" in text  # still listed, by name
+    assert ("The message and hint of 2 more failing checks are left out: the same command with -v shows "
+            "every one.") in text
+
+
+def test_every_failing_check_is_shown_when_asked():
+    text = render.verdict(Verdict("01", "x", "X", Status.FAILED, checks=FIVE_FAILING), render.Style(io.StringIO()),
+                          failures=None)
+    assert all(f"wrong number {n}" in text and f"hint number {n}" in text for n in range(1, 6))
+    assert "left out" not in text
+
+
+def test_checks_not_run_are_marked_and_counted_apart_from_those_that_ran():
+    why = "Stopped after 8 s: your code was still running during the check 'b'."
+    checks = (CheckResult("a", Status.PASSED), CheckResult("b", Status.TIMEOUT, why),
+              CheckResult("c", Status.NOT_RUN, "not run: the run ended at the check 'b' (timeout)"),
+              CheckResult("d", Status.NOT_RUN, "not run: the run ended at the check 'b' (timeout)"))
+    text = text_of(Verdict("01", "x", "X", Status.TIMEOUT, why, checks=checks))
+    assert "1 of 2 checks passed, 2 not run" in text
+    assert ". c\n      not run" in text or "· c\n      not run" in text
+    assert "left out" not in text and "the run ended at" not in text
+
+
+def test_the_cases_of_a_check_a_timeout_cut_say_which_did_not_run():
+    checks = (CheckResult("sides [2-3]", Status.TIMEOUT, "Stopped"), CheckResult("sides [5-1]", Status.NOT_RUN, "not run"))
+    assert "sides  (fails for 2-3; not run for 5-1)" in text_of(Verdict("01", "x", "X", Status.TIMEOUT, "Stopped",
+                                                                         checks=checks))

@@ -70,9 +70,33 @@ def test_checks_not_run_after_a_timeout_count_as_possible():
     reference = Verdict("01", "area", "Area", Status.PASSED, checks=(
         CheckResult("a", Status.PASSED, points=1.0), CheckResult("b", Status.PASSED, points=3.0)))
     stopped = Verdict("01", "area", "Area", Status.TIMEOUT, "Stopped after 20 s", checks=(
-        CheckResult("a", Status.PASSED, points=1.0), CheckResult("b", Status.SKIPPED, "not run")))
+        CheckResult("a", Status.PASSED, points=1.0), CheckResult("b", Status.NOT_RUN, "not run", points=3.0)))
     assert score(AREA, stopped, expected=reference) == Score(1.0, 4.0)
-    assert score(AREA, stopped) == Score(1.0, 2.0)  # b's own points are unknown here: worth 1
+    assert score(AREA, stopped) == Score(1.0, 4.0)  # b kept its points: the same score without a reference
+
+
+def test_a_timeout_keeps_every_checks_points_and_what_passed_before_it_earns(write, area_reference):
+    # the 2 by 3 rectangle never ends: the square passed before it, the rest never ran
+    stuck = write("area.py", "def area(w, h):\n    while (w, h) == (2, 3):\n        pass\n    return w * h\n")
+    verdict = runner.check(AREA, stuck, time_limit=8)
+    assert verdict.status is Status.TIMEOUT
+    assert [(c.name, c.status, c.points) for c in verdict.checks] == [
+        ("area of a 2 by 2 square", Status.PASSED, 3.0),
+        ("area of rectangles [2-3]", Status.TIMEOUT, 2.0),
+        ("area of rectangles [5-1]", Status.NOT_RUN, 2.0),
+        ("area is zero for a flat rectangle", Status.NOT_RUN, None),
+    ]
+    assert "area of rectangles [2-3]" in verdict.checks[2].message
+    assert score(AREA, verdict, expected=area_reference) == Score(3.0, 8.0)
+    assert score(AREA, verdict) == Score(3.0, 8.0)
+
+
+def test_a_check_not_run_is_neither_failing_nor_passed():
+    from torch_dojo.report import failing, overall_status
+
+    checks = [CheckResult("a", Status.FAILED, "wrong"), CheckResult("b", Status.NOT_RUN, "not run")]
+    assert failing(Verdict("01", "area", "Area", Status.ERROR, checks=tuple(checks))) == ["a"]
+    assert overall_status([CheckResult("a", Status.PASSED), CheckResult("b", Status.NOT_RUN)]) is Status.FAILED
 
 
 def test_points_survive_json_and_old_json_reads_as_unmarked():
@@ -96,5 +120,5 @@ def test_the_manifest_points_must_be_a_positive_number(tmp_path):
     shutil.copytree(SCORED.root, tmp_path / "pack")
     manifest = tmp_path / "pack" / "pack.toml"
     manifest.write_text(manifest.read_text().replace("points = 4", "points = 0"))
-    with pytest.raises(PackError, match=r"exercise\[1\] \(half\)\.points: must be a number above 0"):
+    with pytest.raises(PackError, match=r"exercise 2 \(id 02, half\)\.points: must be a number above 0"):
         load_pack(tmp_path / "pack")

@@ -282,5 +282,5 @@ def test_verify_json_of_a_broken_manifest_is_still_one_document(dojo, tmp_path):
     run = dojo("pack", "verify", str(pack), "--json")
     doc = json.loads(run.stdout)
     assert run.returncode == 2 and doc["ok"] is False and doc["exercises"] == []
-    assert doc["manifest"] == [{"file": str(manifest), "field": "exercise[0] (add).hints",
+    assert doc["manifest"] == [{"file": str(manifest), "field": "exercise 1 (id 01, add).hints",
                                 "message": "needs at least two hints (a nudge, then near the answer), found 1"}]

@@ -28,6 +28,7 @@ VERIFY_SCHEMA = "torch-dojo/verify@1"
 DOCTOR_SCHEMA = "torch-dojo/doctor@1"
 PACKS_SCHEMA = "torch-dojo/packs@1"
 PACK_VAR = "TORCH_DOJO_PACK"
+ALL_FAILURES = "the same command with -v shows every one"  # when `check` leaves some failures out
 
 
 class UsageError(Exception):
@@ -153,13 +154,13 @@ def check(args: argparse.Namespace) -> int:
         return _check_all(chosen, _require_workspace(args, chosen), args)
     if not args.exercise:
         raise UsageError("say which exercise: `torch-dojo check 01` (or `check --all`).")
+    found = None if args.file else _require_workspace(args, chosen)  # before the exercise: its pack may be there
     exercise = chosen.find(args.exercise)
     if args.file:
-        file, found = Path(args.file), None
+        file = Path(args.file)
         if not file.is_file():
             raise UsageError(f"no file at {file}.")
     else:
-        found = _require_workspace(args, chosen)
         file = found.file_for(exercise)
     verdict = runner.check(exercise, file, time_limit=args.timeout)
     if found is not None:
@@ -167,7 +168,8 @@ def check(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(verdict.to_json())
     else:
-        print(render.verdict(verdict, render.stdout_style(), next_step=_next_step(chosen, exercise, verdict, found)))
+        print(render.verdict(verdict, render.stdout_style(), next_step=_next_step(chosen, exercise, verdict, found),
+                             failures=None if args.verbose else render.SHOWN_FAILURES, all_failures=ALL_FAILURES))
     return 0 if verdict.passed else 1
 
 
@@ -182,7 +184,8 @@ def _check_all(chosen: Selection, found: Workspace, args: argparse.Namespace) ->
             _remember(found, exercise, verdict)
             verdicts.append(verdict)
             if not args.json:
-                print(render.verdict(verdict, style) + "\n", flush=True)
+                print(render.verdict(verdict, style, failures=None if args.verbose else render.SHOWN_FAILURES,
+                                     all_failures=ALL_FAILURES) + "\n", flush=True)
     passed = sum(v.passed for v in verdicts)
     if args.json:
         _print_json({"schema": ALL_SCHEMA, "verdict_schema": SCHEMA,
@@ -305,26 +308,32 @@ def grade(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     runners = [WarmRunner() for _ in range(args.jobs)]
+    grades = None
     try:
         for warm in runners:
             warm.start()
         grades = grading.grade(pack, students, checks=[partial(w.check, judged=True) for w in runners],
                                journal=journal, on_mark=progress_line, on_reference=reference_line)
+        if out is not None:  # before the workers wind down: an interrupt then loses nothing
+            grading.write(grades, out)
     except KeyboardInterrupt:
-        where = f"; run the same command again to go on from there ({journal.path} keeps them)" if journal else \
-            "; give --out FILE to make a run resumable"
-        print(f"torch-dojo: grading interrupted after {done} of {total} marks{where}.", file=sys.stderr)
-        return 130
+        if grades is None:
+            where = f"; run the same command again to go on from there ({journal.path} keeps them)" if journal \
+                else "; give --out FILE to make a run resumable"
+            print(f"torch-dojo: grading interrupted after {done} of {total} marks{where}.", file=sys.stderr)
+            return 130
+        if out is not None:  # every mark was known: the table is whole, write it all the same
+            grading.write(grades, out)
     finally:
-        for warm in runners:
-            warm.close()
-    if out is not None:
-        grading.write(grades, out)
+        _close_all(runners)
     faults = [m for m in grades.marks.values() if m.status == "error" and not m.fingerprint]
     if faults:
         print(f"torch-dojo: warning: {len(faults)} mark(s) could not be judged, through no fault of the students "
               f"(first: {faults[0].student} {faults[0].exercise_id}: {faults[0].message}). They are not kept in the "
               "journal: running the same command again judges them again.", file=sys.stderr)
+    unsure = [m for m in grades.marks.values() if m.candidates]
+    for mark in sorted(unsure, key=lambda m: (m.student, m.exercise_id)):
+        print(f"torch-dojo: warning: {mark.student} {mark.exercise_id} is missing: {mark.message}.", file=sys.stderr)
     for exercise in pack.exercises:
         skipped = [m for s in students if (m := grades.of(s.student, exercise)) and m.status == "skipped"]
         if skipped:
@@ -345,6 +354,15 @@ def grade(args: argparse.Namespace) -> int:
             + " (see the warnings above).", file=sys.stderr)
         return 1
     return 0
+
+
+def _close_all(runners: list) -> None:
+    """End every warm worker, even when Ctrl-C comes while they wind down."""
+    for warm in runners:
+        try:
+            warm.close()
+        except KeyboardInterrupt:
+            warm.close()
 
 
 def pack_new(args: argparse.Namespace) -> int:
@@ -472,13 +490,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="torch-dojo", description="Learn PyTorch by doing: edit an exercise, hidden checks judge it.",
         epilog="Run with no command to create (or find) your workspace and see what to do next.")
     parser.add_argument("--version", action="version", version=f"torch-dojo {__version__}")
-    parser.add_argument("--workspace", type=Path, metavar="DIR",
-                        help=f"the workspace to use (default: found from here upwards, or ${workspace.ENV_VAR})")
-    parser.add_argument("--pack", metavar="NAME|PATH",
-                        help=f"work on this pack only: an available pack's name or a pack folder (or ${PACK_VAR}); "
-                             "with no command, add it to the workspace")
+    _add_common(parser, default=None)
     parser.set_defaults(command=start)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    # --workspace and --pack go before the command or after it: each command takes them too,
+    # without a default of its own, so that one given before the command stays
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, default=argparse.SUPPRESS)
+    commands = _Commands(parser.add_subparsers(title="commands", metavar="COMMAND"), common)
 
     listing = commands.add_parser("list", help="every exercise, with your progress")
     listing.add_argument("--json", action="store_true", help="print one JSON document")
@@ -490,6 +508,8 @@ def _parser() -> argparse.ArgumentParser:
     checking.add_argument("--file", metavar="PATH", help="judge this file instead (no workspace needed, no progress kept)")
     checking.add_argument("--json", action="store_true", help="print the verdict as JSON (docs/json.md)")
     checking.add_argument("--timeout", type=_timeout, metavar="SECONDS", help="time limit instead of the exercise's")
+    checking.add_argument("-v", "--verbose", action="store_true",
+                          help=f"the message and hint of every failing check (default: the first {render.SHOWN_FAILURES})")
     checking.set_defaults(command=check)
 
     hinting = commands.add_parser("hint", help="the next hint of an exercise")
@@ -514,7 +534,7 @@ def _parser() -> argparse.ArgumentParser:
     doctoring.set_defaults(command=doctor)
 
     packs = commands.add_parser("pack", help="work with exercise packs")
-    pack_commands = packs.add_subparsers(title="pack commands", metavar="COMMAND", required=True)
+    pack_commands = _Commands(packs.add_subparsers(title="pack commands", metavar="COMMAND", required=True), common)
     verifying = pack_commands.add_parser("verify", help="every starter fails, every solution passes")
     verifying.add_argument("path", nargs="?", metavar="PATH", help="a pack folder (default: the built-in pack)")
     verifying.add_argument("--json", action="store_true")
@@ -526,8 +546,6 @@ def _parser() -> argparse.ArgumentParser:
         description="Judge each subfolder of SUBMISSIONS (one student's workspace, or a folder of their "
                     "files) on every exercise of the pack, in a process their code never ran in.")
     grading.add_argument("submissions", metavar="SUBMISSIONS", help="the folder with one subfolder per student")
-    grading.add_argument("--pack", metavar="NAME|PATH", default=argparse.SUPPRESS,
-                         help="the pack to grade with (default: the built-in one, or $" + PACK_VAR + ")")
     grading.add_argument("--out", metavar="FILE", help="write FILE.csv or FILE.json; the run can then be resumed")
     grading.add_argument("--jobs", type=_jobs, default=2, metavar="N", help="checks run at once (default 2)")
     grading.add_argument("--fresh", action="store_true", help="judge everything again, ignoring an earlier run")
@@ -539,6 +557,24 @@ def _parser() -> argparse.ArgumentParser:
                           help="where to create the NAME folder (default: here)")
     creating.set_defaults(command=pack_new)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--workspace", type=Path, metavar="DIR", default=default,
+                        help=f"the workspace to use (default: found from here upwards, or ${workspace.ENV_VAR})")
+    parser.add_argument("--pack", metavar="NAME|PATH", default=default,
+                        help=f"work on this pack only: an available pack's name or a pack folder (or ${PACK_VAR}); "
+                             "with no command, add it to the workspace")
+
+
+class _Commands:
+    """``add_subparsers()``'s action, whose commands all take the common options."""
+
+    def __init__(self, action, common: argparse.ArgumentParser):
+        self._action, self._common = action, common
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self._action.add_parser(name, parents=[self._common], **kwargs)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ class Mark:
     checks: list[dict] = field(default_factory=list)
     fingerprint: str = ""
     skipped: float = 0.0  # points of checks this machine could not run (scoring.Score)
+    candidates: list[str] = field(default_factory=list)  # "missing": the several files it could be
 
     @property
     def key(self) -> tuple[str, str]:
@@ -128,20 +129,43 @@ def find_submissions(folder: Path) -> list[Submission]:
 
 
 def locate(submission: Submission, exercise: Exercise, pack: Pack) -> Path | None:
-    """The student's file for ``exercise``: at the top of their folder, in a workspace inside it
-    (``torch-dojo/``, a pack's subfolder), else the one file of that name anywhere below, else
-    the one file for the same slug under another number (a pack renumbered since)."""
+    """The student's file for ``exercise``, or None: none, or several (``candidates``)."""
+    found = candidates(submission, exercise, pack)
+    return found[0] if len(found) == 1 else None
+
+
+def candidates(submission: Submission, exercise: Exercise, pack: Pack) -> list[Path]:
+    """The files that could be the student's file for ``exercise``: the one at the top of
+    their folder or in a workspace inside it (``torch-dojo/``, a pack's subfolder), else every
+    file of that name anywhere below, else every file for the same slug under another number
+    (a pack renumbered since). Several: which one counts is not ours to guess."""
     root = submission.root
     for candidate in (root / exercise.file, root / "torch-dojo" / exercise.file, root / pack.name / exercise.file,
                       root / "torch-dojo" / pack.name / exercise.file):
         if candidate.is_file():
-            return candidate
-    files = list(_python_files(root))
+            return [candidate]
+    files = sorted(_python_files(root))
     for matches in ([p for p in files if p.name == exercise.file],
                     [p for p in files if p.name.endswith(f"_{exercise.slug}.py") or p.name == f"{exercise.slug}.py"]):
-        if len(matches) == 1:
-            return matches[0]
-    return None  # none, or several: which one counts is not ours to guess
+        if matches:
+            return matches
+    return []
+
+
+def _missing(student: Submission, exercise: Exercise, found: list[Path]) -> Mark:
+    """The mark of a student with no file for ``exercise`` (``found``: its candidates, 0 or
+    several), with why and what to do."""
+    names = [_relative(student, p) for p in found]
+    message = f"no {exercise.file} in the submission"
+    if names:
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        message = (f"{len(names)} files could be {exercise.file} ({shown}), so none was graded: keep the one "
+                   "to grade (delete or rename the others) and grade again")
+    return Mark(student.student, exercise.id, exercise.slug, MISSING, 0.0, 0.0, message=message, candidates=names)
+
+
+def _relative(student: Submission, file: Path) -> str:
+    return str(file.relative_to(student.root)) if file.is_relative_to(student.root) else str(file)
 
 
 def _python_files(root: Path, depth: int = SEARCH_DEPTH) -> Iterator[Path]:
@@ -228,7 +252,8 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], jo
     (``scoring.score``), and a reference that does not pass here is said
     (``on_reference``) before anyone is marked down for it. ``on_mark(mark, reused)`` is
     called as each mark is known, from one thread at a time. KeyboardInterrupt stops the
-    run; what was judged is in the journal.
+    run; what was judged is in the journal. One that comes once the last mark is known
+    (in ``on_mark``, or while the workers wind down) changes nothing: the grades are returned.
     """
     earlier = journal.load() if journal else {}
     grades = Grades(pack, students, {})
@@ -252,13 +277,13 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], jo
             with report:
                 on_reference(exercise, verdict)
 
-    def judge(student: Submission, exercise: Exercise, file: Path | None) -> None:
+    def judge(student: Submission, exercise: Exercise, found: list[Path]) -> None:
         expected = grades.expected[exercise.slug]
-        if file is None:
-            publish(_scored(Mark(student.student, exercise.id, exercise.slug, MISSING, 0.0, 0.0,
-                                 message=f"no {exercise.file} in the submission"),
-                            exercise, _missing_verdict(exercise), expected), False)
+        if len(found) != 1:
+            publish(_scored(_missing(student, exercise, found), exercise, _missing_verdict(exercise), expected),
+                    False)
             return
+        file = found[0]
         stamp = fingerprint(exercise, file)
         known = earlier.get((student.student, exercise.slug))
         if known is not None and known.fingerprint == stamp:
@@ -270,10 +295,14 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], jo
             journal.append(mark)
         publish(mark, False)
 
-    with ThreadPoolExecutor(max_workers=workers.qsize()) as pool:
-        _all(pool, [pool.submit(judge_reference, exercise) for exercise in pack.exercises])
-        _all(pool, [pool.submit(judge, student, exercise, locate(student, exercise, pack))
-                    for student in students for exercise in pack.exercises])
+    try:
+        with ThreadPoolExecutor(max_workers=workers.qsize()) as pool:
+            _all(pool, [pool.submit(judge_reference, exercise) for exercise in pack.exercises])
+            _all(pool, [pool.submit(judge, student, exercise, candidates(student, exercise, pack))
+                        for student in students for exercise in pack.exercises])
+    except KeyboardInterrupt:
+        if not grades.complete:
+            raise
     return grades
 
 
@@ -307,7 +336,7 @@ def _judged(check: Check, exercise: Exercise, file: Path) -> Verdict:
 
 def _mark(student: Submission, exercise: Exercise, file: Path, stamp: str, check: Check,
           expected: Verdict) -> Mark:
-    relative = str(file.relative_to(student.root)) if file.is_relative_to(student.root) else str(file)
+    relative = _relative(student, file)
     verdict = _judged(check, exercise, file)
     if verdict.message.startswith(GRADER_FAULT):
         stamp = ""  # not a final mark: the journal does not keep it
@@ -328,7 +357,7 @@ def _missing_verdict(exercise: Exercise) -> Verdict:
 
 
 def why(verdict: Verdict) -> str:
-    failing = [c for c in verdict.checks if c.status not in (Status.PASSED, Status.SKIPPED)]
+    failing = [c for c in verdict.checks if c.status not in (Status.PASSED, Status.SKIPPED, Status.NOT_RUN)]
     text = verdict.message or (f"{failing[0].name}: {failing[0].message}" if failing else str(verdict.status))
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return " / ".join(lines[:2])[:300]

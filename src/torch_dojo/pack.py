@@ -188,11 +188,9 @@ def load_pack(root: Path) -> Pack:
 
 def _exercise(manifest: Path, index: int, table: object, root: Path,
               pack: str) -> tuple[Exercise | None, list[Problem]]:
-    where = f"exercise[{index}]"
+    where = _exercise_name(index, table)
     if not isinstance(table, dict):
         return None, [Problem(manifest, where, "must be a table")]
-    if isinstance(table.get("slug"), str):
-        where = f"exercise[{index}] ({table['slug']})"
     problems = _unknown_keys(manifest, where, table, _EXERCISE_KEYS)
 
     def text(key: str, pattern: re.Pattern | None = None, rule: str = "", required: bool = True) -> str:
@@ -245,13 +243,37 @@ def _exercise(manifest: Path, index: int, table: object, root: Path,
     ), []
 
 
+def _exercise_name(index: int, table: object) -> str:
+    """How a problem names an exercise: counted from 1 in the manifest's order, with its id
+    and slug when it has them ("exercise 2 (id 02, half)")."""
+    known = table if isinstance(table, dict) else {}
+    names = [f"id {known['id']}" if isinstance(known.get("id"), str) else "",
+             known["slug"] if isinstance(known.get("slug"), str) else ""]
+    shown = ", ".join(n for n in names if n)
+    return f"exercise {index + 1}" + (f" ({shown})" if shown else "")
+
+
 def _positive(table: dict, key: str, default: float, most: float, manifest: Path, where: str,
               problems: list[Problem]) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most:
-        problems.append(Problem(manifest, f"{where}.{key}", f"must be a number above 0 and at most {most}, got {value!r}"))
+        problems.append(Problem(manifest, f"{where}.{key}", _not_positive(key, value, most)))
         return default
     return value
+
+
+def _not_positive(key: str, value: object, most: float) -> str:
+    rule = f"must be a number above 0 and at most {most}"
+    if isinstance(value, str):
+        try:
+            as_number = float(value)
+        except ValueError:
+            return f"{rule}, got the string {value!r}"
+        shown = value.strip() if 0 < as_number <= most else "10"
+        return f"{rule}, got the string {value!r}: write the number without quotes, like {key} = {shown}"
+    if isinstance(value, bool):
+        return f"{rule}, got {str(value).lower()}"
+    return f"{rule}, got {value!r}"
 
 
 def _unknown_keys(manifest: Path, where: str, table: dict, known: set[str]) -> list[Problem]:
@@ -270,7 +292,8 @@ def _duplicates(manifest: Path, exercises: list[Exercise]) -> list[Problem]:
         for exercise in exercises:
             value = getattr(exercise, field)
             if value in seen:
-                problems.append(Problem(manifest, f"exercise ({exercise.slug}).{field}", f"'{value}' is used by two exercises"))
+                problems.append(Problem(manifest, f"exercise {exercise.id} ({exercise.slug}).{field}",
+                                        f"'{value}' is used by two exercises"))
             seen.add(value)
     return problems
 

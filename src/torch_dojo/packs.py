@@ -311,6 +311,11 @@ class Selection:
             if pack.name == name:
                 return pack
         names = ", ".join(p.name for p in self.packs)
+        if self.workspace is None and not self.outside:  # the packs of a workspace are not known here
+            raise PacksError(f"'{name}/…' names an exercise of the pack '{name}', but there is no workspace "
+                             f"in this folder or above it, so only {names} is known here. Run the command "
+                             "inside your workspace (or give --workspace DIR); `torch-dojo packs` lists the "
+                             "packs there are.")
         where = "in this workspace" if self.workspace else "here"
         raise PacksError(f"no pack '{name}' {where} (there is: {names}). `torch-dojo --pack {name}` adds an "
                          "available pack to your workspace; `torch-dojo packs` lists them.")

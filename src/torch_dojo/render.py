@@ -17,7 +17,7 @@ from torch_dojo.report import Status, Verdict, case_of, grouped
 from torch_dojo.runner.environment import Environment
 from torch_dojo.verify import ExerciseVerification
 
-SHOWN_FAILURES = 3  # checks whose message and hint are printed in full
+SHOWN_FAILURES = 3  # checks whose message and hint are printed in full, unless asked for all (check -v)
 OUTPUT_LINES = 20
 
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "dim": "2", "bold": "1", "cyan": "36"}
@@ -25,6 +25,7 @@ _SYMBOLS = {
     Status.PASSED: ("✓", "+", "green"), Status.FAILED: ("✗", "x", "red"),
     Status.ERROR: ("!", "!", "red"), Status.TIMEOUT: ("⏱", "T", "red"),
     Status.MEMORY: ("M", "M", "red"), Status.SKIPPED: ("–", "-", "yellow"),
+    Status.NOT_RUN: ("·", ".", "dim"),
 }
 
 
@@ -45,32 +46,48 @@ class Style:
         return self(fancy if self.unicode else plain, colour)
 
 
-def verdict(v: Verdict, style: Style, *, next_step: str = "") -> str:
+def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | None = SHOWN_FAILURES,
+            all_failures: str = "") -> str:
+    """``failures``: how many failing checks show their message and hint (None: all); when
+    some are left out, a line says how many, and ``all_failures`` how to see them."""
     lines = []
-    ran = [c for c in v.checks if c.status is not Status.SKIPPED]
+    ran = [c for c in v.checks if c.status not in (Status.SKIPPED, Status.NOT_RUN)]
     passed = sum(c.status is Status.PASSED for c in ran)
     summary = f"{passed} of {len(ran)} checks passed" if ran else "no check ran"
+    not_run = sum(c.status is Status.NOT_RUN for c in v.checks)
+    if not_run:
+        summary += f", {not_run} not run"
     head = f"{style.mark(v.status)} {v.exercise_id} {v.slug}: {style(v.status.value.upper(), _SYMBOLS[v.status][2])}"
     lines.append(f"{style(head, 'bold')}  ({summary}, {v.duration:.1f} s)")
     if v.message:
         lines += ["", *_indent(v.message, 2)]
-    shown = 0
+    shown = left_out = 0
     for name, cases in grouped(v.checks):
-        failing = [c for c in cases if c.status not in (Status.PASSED, Status.SKIPPED)]
-        first = failing[0] if failing else cases[0]
+        failing = [c for c in cases if c.status not in (Status.PASSED, Status.SKIPPED, Status.NOT_RUN)]
+        first = failing[0] if failing else next((c for c in cases if c.status is Status.NOT_RUN), cases[0])
         line = f"  {style.mark(first.status)} {name}"
         if len(cases) > 1:
-            line += (f"  (fails for {', '.join(case_of(c.name) for c in failing)})" if failing
+            unreached = [case_of(c.name) for c in cases if c.status is Status.NOT_RUN]
+            later = f"; not run for {', '.join(unreached)}" if failing and unreached else ""
+            line += (f"  (fails for {', '.join(case_of(c.name) for c in failing)}{later})" if failing
                      else f"  ({len(cases)} cases)")
         lines.append(line)
         if first.status is Status.SKIPPED and first.message:
             lines.append(style(f"      skipped: {first.message}", "dim"))
-        elif failing and shown < SHOWN_FAILURES:
+        elif first.status is Status.NOT_RUN:
+            lines.append(style("      not run", "dim"))
+        elif failing and (failures is None or shown < failures):
             shown += 1
             if first.message and first.message != v.message:
                 lines += _indent(first.message, 6)
             if first.hint:
                 lines += _indent(style("hint: ", "cyan") + first.hint, 6)
+        elif failing:
+            left_out += 1
+    if left_out:
+        how = f": {all_failures}" if all_failures else ""
+        lines += ["", style(f"  The message and hint of {left_out} more failing check{'s' if left_out > 1 else ''} "
+                            f"are left out{how}.", "dim")]
     if v.hint and not any(c.hint == v.hint for c in v.checks):
         lines += ["", *_indent(style("hint: ", "cyan") + v.hint, 2)]
     if v.output.strip():

@@ -20,6 +20,7 @@ class Status(str, Enum):
     TIMEOUT = "timeout"
     SKIPPED = "skipped"  # every check needs something this machine lacks
     MEMORY = "memory"  # the memory limit ended the check
+    NOT_RUN = "not_run"  # a check never reached: a timeout, a crash or an interrupt ended the run first
 
     def __str__(self) -> str:
         return self.value
@@ -107,8 +108,8 @@ class Verdict:
 
 
 def failing(verdict: Verdict) -> list[str]:
-    """The names of the checks that ran and did not pass."""
-    return [c.name for c in verdict.checks if not c.passed_or_skipped]
+    """The names of the checks that ran and did not pass (a check not run did not fail)."""
+    return [c.name for c in verdict.checks if not c.passed_or_skipped and c.status is not Status.NOT_RUN]
 
 
 def escalated(verdict: Verdict, failed_before: Collection[str]) -> Verdict:
@@ -138,9 +139,9 @@ def overall_status(checks: list[CheckResult]) -> Status:
     ran = [c for c in checks if c.status is not Status.SKIPPED]
     if not ran:
         return Status.SKIPPED if checks else Status.ERROR
-    for status in (Status.MEMORY, Status.TIMEOUT, Status.ERROR, Status.FAILED):
+    for status in (Status.MEMORY, Status.TIMEOUT, Status.ERROR, Status.FAILED, Status.NOT_RUN):
         if any(c.status is status for c in ran):
-            return Status.FAILED if status is Status.ERROR else status
+            return Status.FAILED if status in (Status.ERROR, Status.NOT_RUN) else status
     return Status.PASSED
 
 

@@ -13,6 +13,11 @@ Two ways to count, chosen by the pack's checks (docs/packs.md, "Points"):
 Checks skipped for a requirement this machine lacks (CUDA, torchvision…) count in neither
 ``earned`` nor ``possible``: they are in ``skipped``, so that a table can say what was not
 graded here. An exercise whose every check was skipped scores 0 of 0.
+
+A run cut short by a limit (``timeout``, ``memory``): per check, the checks that passed
+before it keep their points; the check that was stopped and the checks never reached
+(``Status.NOT_RUN``) count as possible, not earned. All or nothing: 0. A run ended by the
+learner's code (a crash, an interrupt) is in error as a whole and earns nothing.
 """
 
 from __future__ import annotations
@@ -51,15 +56,11 @@ def score(exercise: Exercise, verdict: Verdict, expected: Verdict | None = None)
         if basis.status is Status.SKIPPED:
             return Score(0.0, 0.0, skipped=float(exercise.points))
         return Score(float(exercise.points) if verdict.passed else 0.0, float(exercise.points))
-    # Without a reference run, a check "skipped" in a run that was cut short (a timeout)
-    # may only not have run: count it as possible, not as skipped.
-    skips_are_requirements = expected is not None or verdict.status in (Status.PASSED, Status.FAILED,
-                                                                        Status.SKIPPED)
     outcome = {c.name: c.status for c in verdict.checks}
     earned = possible = skipped = 0.0
     for check in basis.checks:
         worth = _worth(check)
-        if check.status is Status.SKIPPED and skips_are_requirements:
+        if check.status is Status.SKIPPED:
             skipped += worth
             continue
         possible += worth

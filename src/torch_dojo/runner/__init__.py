@@ -93,6 +93,7 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
 def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: float) -> Verdict:
     """Turn what the child said (and how it ended) into the verdict."""
     names: list[str] = []  # every check, in the order they run
+    points: dict[str, float | None] = {}  # their @points, for the checks that never report
     results: list[CheckResult] = []  # those that finished, in the same order
     running = ""  # the check started last, when it has not finished
     fatal: dict | None = None
@@ -105,6 +106,7 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
         kind = event.get("event")
         if kind == "collected":
             names = [str(n) for n in event.get("names", [])]
+            points = {str(k): _points(v) for k, v in (event.get("points") or {}).items()}
         elif kind == "start":
             running = str(event.get("name", ""))
         elif kind == "check":
@@ -137,23 +139,28 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
     if outcome.ended_by == "timeout":
         why = (f"Stopped after {time_limit:g} s: your code was still running{during}. Look for a loop "
                "that never ends, or code waiting for something that never comes.")
-        checks = _with_unfinished(names, results, running, Status.TIMEOUT, why)
+        checks = _with_unfinished(names, points, results, running, Status.TIMEOUT, why)
         return _verdict(exercise, file, Status.TIMEOUT, why, checks=checks, hint=first_hint(checks), **extra)
     if outcome.ended_by == "memory":
         why = (f"Stopped: your code used more than {exercise.memory_limit_mb} MB of memory{during}. Look "
                "for tensors far larger than the task needs, or a list that grows forever.")
-        checks = _with_unfinished(names, results, running, Status.MEMORY, why)
+        checks = _with_unfinished(names, points, results, running, Status.MEMORY, why)
         return _verdict(exercise, file, Status.MEMORY, why, checks=checks, hint=first_hint(checks), **extra)
     if not done:
         how = ("the process that supervised it was killed: does your code end other processes?"
                if outcome.supervisor_lost else how_it_ended(outcome.returncode))
-        why = (f"The check process ended early{during} ({how}). Your code ended Python itself: "
-               "os._exit(), a crash inside a C extension, or a signal. A function should return its "
-               "result and let the checks go on.")
-        checks = _with_unfinished(names, results, running, Status.ERROR, why)
+        if not names and not running and not outcome.supervisor_lost:  # the checks never started
+            why = (f"Your file ended Python itself while it was being loaded ({how}), so no check ran: "
+                   "os._exit(), a crash inside a C extension, or a signal. Code at the top level runs "
+                   "on import: put it inside a function.")
+        else:
+            why = (f"The check process ended early{during} ({how}). Your code ended Python itself: "
+                   "os._exit(), a crash inside a C extension, or a signal. A function should return its "
+                   "result and let the checks go on.")
+        checks = _with_unfinished(names, points, results, running, Status.ERROR, why)
         return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
     if lost:
-        checks = _with_unfinished(names, results, running, Status.ERROR, lost)
+        checks = _with_unfinished(names, points, results, running, Status.ERROR, lost)
         return _verdict(exercise, file, Status.ERROR, lost, checks=checks, **extra)
     if replaced:
         when = ("while Python loaded your file" if "import" in replaced.values()
@@ -169,7 +176,7 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
         why = (f"The checks stopped{during}: your code raised {cause}, which ends the whole run "
                "instead of one check, so the rest never ran. Let your functions return; do not "
                "raise KeyboardInterrupt or call pytest.exit().")
-        checks = _with_unfinished(names, results, running, Status.ERROR, why)
+        checks = _with_unfinished(names, points, results, running, Status.ERROR, why)
         return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
     if not results:
         return _verdict(exercise, file, Status.ERROR,
@@ -190,15 +197,22 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
     return _verdict(exercise, file, status, message, checks=results, hint=first_hint(results), **extra)
 
 
-def _with_unfinished(names: list[str], results: list[CheckResult], running: str,
-                     status: Status, why: str) -> list[CheckResult]:
-    """The finished checks, the one that was stopped, and the rest as not run."""
+def _with_unfinished(names: list[str], points: dict[str, float | None], results: list[CheckResult],
+                     running: str, status: Status, why: str) -> list[CheckResult]:
+    """The finished checks, the one that was stopped, and the rest as not run (``NOT_RUN``,
+    not ``SKIPPED``: nothing is missing on this machine). Each keeps its declared points."""
     checks = list(results)
     if running:
-        checks.append(CheckResult(running, status, why))
+        checks.append(CheckResult(running, status, why, points=points.get(running)))
+    stopped = f"the check '{running}'" if running else "an earlier check"
     for name in names[len(checks):]:
-        checks.append(CheckResult(name, Status.SKIPPED, "not run: an earlier check was stopped"))
+        checks.append(CheckResult(name, Status.NOT_RUN, f"not run: the run ended at {stopped} ({status})",
+                                  points=points.get(name)))
     return checks
+
+
+def _points(value: object) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _verdict(exercise: Exercise, file: Path, status: Status, message: str, *,

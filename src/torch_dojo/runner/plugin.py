@@ -196,7 +196,8 @@ class DojoPlugin:
             items[:] = []
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self._emit("collected", names=[check_name(item) for item in session.items])
+        self._emit("collected", names=[check_name(item) for item in session.items],
+                   points={check_name(item): marked_points(item) for item in session.items})
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:

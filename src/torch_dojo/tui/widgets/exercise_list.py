@@ -17,6 +17,7 @@ from torch_dojo.tui.workbook import Workbook
 MARKS = {
     "passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("✗", "red"), "timeout": ("⏱", "red"),
     "memory": ("M", "red"), "skipped": ("–", "yellow"), "not tried": ("·", "dim"), "running": ("⟳", "cyan"),
+    "not_run": ("·", "dim"),  # a check a timeout or crash kept from running
 }
 
 
