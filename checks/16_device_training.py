@@ -210,7 +210,8 @@ def test_accuracy_on_counts_on_the_device(learner, reference):
     _check_watch(watch, model, call)
     want = reference.accuracy_on(copy.deepcopy(model), loader, "cpu")
     # rel 1e-6: a fraction taken in float32, (correct / total).item() as the book does, is off by
-    # about 6e-8; a wrong count, or a mean of per-batch means, misses by 0.02 or more.
+    # about 6e-8; a wrong count misses by 0.1 (a tenth of the 10 examples), a mean of per-batch
+    # means (batches of 3, 3, 3 and 1) by far more than 1e-6 (mistake_accuracy_mean_of_batch_means).
     if not math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9):
         fail(f"{call} is {got}, expected {want} (correct examples / all examples)")
     if model.training:

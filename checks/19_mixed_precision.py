@@ -60,8 +60,8 @@ def _forward_and_autocast(learner, model, x, *args, **kwargs):
 
 def _forward(learner, model, x, *args, **kwargs):
     """(what autocast_forward returned, whether autocast was still on on the CPU after it)."""
-    with hint_on(DTYPE_CLASH, then=FORWARD_CODE, hint="Do not cast x or the model yourself: inside torch.autocast PyTorch casts "
-                 "each operation's inputs as that operation needs."):
+    with hint_on(DTYPE_CLASH, "Do not cast x or the model yourself: inside torch.autocast PyTorch casts "
+                 "each operation's inputs as that operation needs.", then=FORWARD_CODE):
         return in_learner_process(learner, _forward_and_autocast, model, x, *args, **kwargs)
 
 

@@ -165,8 +165,9 @@ def test_fine_tune_step_trains_only_the_head(learner, reference):
     if changed:
         fail(f"fine_tune_step changed frozen parameters: {changed[:3]}")
     if torch.equal(model.fc.weight, head):
-        fail("fine_tune_step did not change the head's weights", hint="Gradients change nothing by themselves: after the backward pass the optimizer has to "
-                  "step.", then=STEP_CODE)
+        fail("fine_tune_step did not change the head's weights",
+             hint="Gradients change nothing by themselves: after the backward pass the optimizer has to step.",
+             then=STEP_CODE)
     if not torch.allclose(model.fc.weight, theirs.fc.weight, atol=1e-5):
         fail("after fine_tune_step the head's weights differ from one SGD step on this batch: the gradients "
              "an earlier step left in .grad were added in",
