@@ -331,8 +331,9 @@ def test_crossover_size_from_a_timing_table(learner, case):
     fail(what)
 
 
-@hint("Start with `if not torch.cuda.is_available(): return None` (for device='cuda'), before "
-      "timing anything on the device.")
+@hint("First ask whether the device is there at all (see `torch.cuda.is_available`), and return None "
+      "before timing anything on it.",
+      then="Start with `if not torch.cuda.is_available(): return None` (for device='cuda').")
 def test_crossover_size_is_none_without_the_device(learner):
     """crossover_size returns None when the device is absent"""
     sizes, cpu, gpu, _ = TABLES["the GPU wins from 512 on"]

@@ -350,7 +350,8 @@ def test_rank_zero_prints_the_accuracy(script_run):
                  "same model, so the same line would appear once per process.")
 
 
-@hint("End main() with torch.distributed.destroy_process_group().")
+@hint("End main() by leaving the process group: see `destroy_process_group`.",
+      then="torch.distributed.destroy_process_group() as the last line of main()")
 def test_main_leaves_the_process_group(script_run):
     """main() leaves the process group at the end"""
     judge_launch("script", report=False)

@@ -146,7 +146,7 @@ def test_train_transform_augments(learner):
         if len(names) > 1:  # a Compose: its parts can be named
             if "RandomHorizontalFlip" not in names:
                 fail(f"train_transform({size}) has no random horizontal flip: {names[1:]}",
-                     hint="Add v2.RandomHorizontalFlip().", then=TRAIN_CODE)
+                     hint="Add a random horizontal flip: see `v2.RandomHorizontalFlip`.", then=TRAIN_CODE)
             if not any(n in names for n in ("RandomResizedCrop", "RandomCrop")):
                 fail(f"train_transform({size}) has no random crop: {names[1:]}",
                      hint="Crop at random: see `v2.RandomResizedCrop`.", then=TRAIN_CODE)
@@ -176,7 +176,9 @@ def test_fake_loader_batches_transformed_images(learner, reference):
             if y.dtype != torch.int64 or not torch.equal(y, wy):
                 fail(f"batch {i} of {what} has labels {y.tolist()}, expected {wy.tolist()}: the images "
                      "in order, with FakeData's 10 classes",
-                     hint="No shuffling here, and num_classes=10.")
+                     hint="No shuffling here, and FakeData's 10 classes.",
+                     then="FakeData(size=num_images, image_size=image_size, num_classes=10, transform=transform); "
+                          "DataLoader(dataset, batch_size=batch_size) without shuffle=True")
             if not torch.allclose(x.float(), wx.float(), atol=1e-5):
                 fail(f"batch {i} of {what} holds other images than FakeData's first ones through the "
                      "transform", hint="Pass image_size and transform to FakeData as they are.")

@@ -64,7 +64,8 @@ def test_forward_gives_the_logits(learner, reference):
     assert_tensors_match(got, want, "TinyNet(3, 5, 2)(x) for a batch of 8", atol=1e-6)
 
 
-@hint("Count numbers, not tensors: p.numel() for each parameter p with p.requires_grad.")
+@hint("Count numbers, not tensors (see `numel`), and only those of parameters that ask for gradients.",
+      then="sum(p.numel() for p in model.parameters() if p.requires_grad)")
 def test_count_parameters_counts_trainable_numbers(learner, reference):
     """count_parameters counts the trainable numbers"""
     model = reference.TinyNet(3, 5, 2)
@@ -79,7 +80,8 @@ def test_count_parameters_counts_trainable_numbers(learner, reference):
     if got != reference.count_parameters(model):
         fail(f"with the hidden layer frozen, count_parameters is {got!r}, expected "
              f"{reference.count_parameters(model)}: frozen parameters do not count",
-             hint="Keep only the parameters with p.requires_grad.")
+             hint="Keep only the parameters that ask for gradients: see `requires_grad`.",
+             then="sum(p.numel() for p in model.parameters() if p.requires_grad)")
 
 
 @requires("cuda")
