@@ -17,8 +17,17 @@ from torch.utils.data import DataLoader, TensorDataset
 from torch_dojo.testing import describe, fail, hint, hint_on, in_learner_process, requires
 
 MIXED = r"Expected all tensors to be on the same device|is not on the expected device"
-MIXED_HINT = ("Move every batch where the model is: features, labels = features.to(device), "
-              "labels.to(device), at the top of the batch loop.")
+MIXED_HINT = "Move every batch where the model is, at the top of the batch loop: the features and the labels."
+MIXED_CODE = "for features, labels in loader:\n    features, labels = features.to(device), labels.to(device)"
+DROPPED = ("A tensor's `.to` does not move it: it returns a moved copy, and only that copy is on the "
+           "device. Keep what it returns.")
+TRAIN_CODE = ("model = model.to(device); optimizer = torch.optim.SGD(model.parameters(), lr=lr); then for "
+              "each epoch model.train(), and for each batch: features, labels = features.to(device), "
+              "labels.to(device); loss = F.cross_entropy(model(features), labels); optimizer.zero_grad(); "
+              "loss.backward(); optimizer.step(); losses.append(loss.item()).")
+ACCURACY_CODE = ("model = model.to(device); model.eval(); with torch.no_grad(): for each batch, move features "
+                 "and labels, predictions = model(features).argmax(dim=1); correct += (predictions == "
+                 "labels).sum().item(); total += len(labels). Return correct / total.")
 # Uses of a tensor that read no values: these are fine before moving it.
 METADATA = {"to", "cuda", "cpu", "__len__", "size", "dim", "numel", "__get__", "__format__", "__repr__",
             "__hash__", "__bool__"}
@@ -32,7 +41,8 @@ class _DeviceWatch(TorchFunctionMode):
         self.device = torch.device(device)
         self.given = {}  # id -> (tensor, "the labels of batch 3")
         self.moved = set()  # ids of tensors returned by a move to the device
-        self.unmoved_uses = []  # (operation, what)
+        self.unmoved_uses = []  # (operation, what, whether .to was called on it and the copy dropped)
+        self.copied = set()  # ids of handed-out tensors whose .to made a copy on the device
 
     def hand_out(self, tensor, what):
         self.given[id(tensor)] = (tensor, what)
@@ -50,6 +60,7 @@ class _DeviceWatch(TorchFunctionMode):
                 if result is first:  # already there: a new tensor object, so that using it can be told apart
                     result = result.view_as(result)
                 self.moved.add(id(result))
+                self.copied.add(id(first))
                 self.given.setdefault(id(result), (result, "moved"))
             return result
         if name not in METADATA:
@@ -57,7 +68,7 @@ class _DeviceWatch(TorchFunctionMode):
                 if isinstance(value, torch.Tensor) and id(value) in self.given:
                     tensor, what = self.given[id(value)]
                     if what != "moved":
-                        self.unmoved_uses.append((name, what))
+                        self.unmoved_uses.append((name, what, id(value) in self.copied))
         return result
 
 
@@ -129,15 +140,21 @@ def _check_watch(watch, model, call):
     if not any(d is not None and d.type == watch.device.type for d in model.moves):
         fail(f"{call} never moved the model to the device: on a GPU machine its parameters would stay "
              "on the CPU while the batches go to the GPU",
-             hint="model.to(device) (or model = model.to(device)) once, before the loop.")
+             hint="The model has to be on the device too: move it once, before the loop.",
+             then="model = model.to(device) (a model's .to moves it in place and returns it).")
     if watch.unmoved_uses:
-        operation, what = watch.unmoved_uses[0]
+        operation, what, dropped = watch.unmoved_uses[0]
+        name = "features" if "features" in what else "labels"
+        if dropped:
+            fail(f"{call} called .to(device) on {what}, but then used the original in `{operation}`: "
+                 f"Tensor.to returns a new tensor on the device and leaves `{name}` where it was, and that "
+                 f"new tensor was not assigned to anything. On a GPU machine that is the mixed-device error.",
+                 hint=DROPPED, then=f"{name} = {name}.to(device)  (not a bare {name}.to(device))")
         fail(f"{call} used {what} in `{operation}` straight from the loader, not moved to the "
              "device: on a GPU machine that is the mixed-device error",
-             hint=MIXED_HINT if "features" in what else
-             "The labels meet the logits in the loss and in the comparison: move them too, "
-             "labels = labels.to(device). A bare labels.to(device) returns the moved tensor and "
-             "leaves `labels` where it was.")
+             hint=MIXED_HINT if name == "features" else
+             "The labels meet the logits in the loss and in the comparison: they need the device too.",
+             then=MIXED_CODE)
 
 
 def _losses(got, call, batches):
@@ -145,7 +162,8 @@ def _losses(got, call, batches):
         fail(f"{call} returned {describe(got)}, expected a list of {batches} losses, one per batch")
     if not all(isinstance(v, float) for v in got):
         fail(f"{call} returned {describe(got[0])} as a loss, expected Python floats",
-             hint="losses.append(loss.item()): .item() also brings the number back from the GPU.")
+             hint="Each loss must be a plain Python number, not a tensor: see `.item()`, which also brings "
+                  "the number back from the GPU.", then="losses.append(loss.item())")
     return list(got)
 
 
@@ -154,8 +172,8 @@ def _close(a, b, tol=1e-4):
 
 
 @pytest.mark.parametrize("device", ["cpu", torch.device("cpu")], ids=["'cpu'", "torch.device('cpu')"])
-@hint("model.to(device) once; in the batch loop features, labels = features.to(device), labels.to(device); "
-      "then logits, loss, zero_grad, backward, step, and losses.append(loss.item()).")
+@hint("The model once, before the loop, and every batch inside it, go to the device; the rest is "
+      "the training loop of exercise 13.", then=TRAIN_CODE)
 def test_train_on_moves_model_and_batches(learner, reference, device):
     """train_on moves the model and every batch to the device, and trains as the book does"""
     watch = _DeviceWatch(device)
@@ -163,7 +181,7 @@ def test_train_on_moves_model_and_batches(learner, reference, device):
     start = copy.deepcopy(model)
     loader = _loader(1)
     call = f"train_on(model, loader, {device!r}, num_epochs=2, lr=0.1)"
-    with hint_on(MIXED, MIXED_HINT):
+    with hint_on(MIXED, MIXED_HINT, then=MIXED_CODE):
         got = in_learner_process(learner, _watched, "train_on", model, loader, watch, device, num_epochs=2, lr=0.1)
     got = _losses(got, call, 2 * len(loader))
     _check_watch(watch, model, call)
@@ -171,39 +189,43 @@ def test_train_on_moves_model_and_batches(learner, reference, device):
     if not _close(got, want):
         fail(f"{call} gave the losses {[round(v, 4) for v in got[:4]]} ..., expected "
              f"{[round(v, 4) for v in want[:4]]} ...",
-             hint="SGD(model.parameters(), lr=lr), F.cross_entropy(logits, labels), and zero_grad, "
-                  "backward, step for every batch, as in exercise 13.")
+             hint="Train as in exercise 13: plain SGD at `lr`, the cross-entropy of the logits, and the "
+                  "three steps of every batch.", then=TRAIN_CODE)
 
 
-@hint("model.to(device) and model.eval(); under torch.no_grad() move each batch, compare "
-      "logits.argmax(dim=1) with the moved labels, and divide the correct count by the number of examples.")
+@hint("The model and each batch on the device, eval mode, no graph (`torch.no_grad`); count the "
+      "right predictions and divide by the number of examples.", then=ACCURACY_CODE)
 def test_accuracy_on_counts_on_the_device(learner, reference):
     """accuracy_on computes on the device, in eval mode, over examples"""
     watch = _DeviceWatch("cpu")
     model = _net(2)
     loader = _loader(2, batch_size=3)
     call = "accuracy_on(model, loader, 'cpu')"
-    with hint_on(MIXED, MIXED_HINT):
+    with hint_on(MIXED, MIXED_HINT, then=MIXED_CODE):
         got = in_learner_process(learner, _watched, "accuracy_on", model, loader, watch, "cpu")
     if isinstance(got, torch.Tensor) or isinstance(got, bool) or not isinstance(got, float):
         fail(f"{call} returned {describe(got)}, expected a Python float",
-             hint="Count with .sum().item() and divide Python numbers.")
+             hint="Return a plain Python number: see `.item()`.",
+             then="correct += (predictions == labels).sum().item(); return correct / total")
     _check_watch(watch, model, call)
     want = reference.accuracy_on(copy.deepcopy(model), loader, "cpu")
-    if not math.isclose(got, want):
+    # rel 1e-6: a fraction taken in float32, (correct / total).item() as the book does, is off by
+    # about 6e-8; a wrong count misses by 0.1 (a tenth of the 10 examples), a mean of per-batch
+    # means (batches of 3, 3, 3 and 1) by far more than 1e-6 (mistake_accuracy_mean_of_batch_means).
+    if not math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9):
         fail(f"{call} is {got}, expected {want} (correct examples / all examples)")
     if model.training:
-        fail(f"{call} left the model in training mode", hint="model.eval() before evaluating.")
+        fail(f"{call} left the model in training mode", hint="Evaluate in eval mode: see `eval()`.")
 
 
 @requires("cuda")
-@hint("Everything on the GPU: model.to(device), and each batch's features and labels.")
+@hint("Everything on the GPU: the model, and each batch's features and labels.", then=TRAIN_CODE)
 def test_train_and_accuracy_on_the_gpu(learner, reference):
     """train_on and accuracy_on run on CUDA"""
     model = _net(3)
     start = copy.deepcopy(model)
     loader = _loader(3)
-    with hint_on(MIXED, MIXED_HINT):
+    with hint_on(MIXED, MIXED_HINT, then=MIXED_CODE):
         got = _losses(learner.train_on(model, loader, "cuda", num_epochs=2, lr=0.1),
                       "train_on(model, loader, 'cuda')", 2 * len(loader))
         if next(model.parameters()).device.type != "cuda":
@@ -213,5 +235,5 @@ def test_train_and_accuracy_on_the_gpu(learner, reference):
             fail(f"train_on on cuda gave {[round(v, 4) for v in got[:4]]} ..., expected "
                  f"{[round(v, 4) for v in want[:4]]} ...")
         accuracy = learner.accuracy_on(model, loader, torch.device("cuda"))
-    if not math.isclose(accuracy, reference.accuracy_on(model, loader, "cuda")):
+    if not math.isclose(accuracy, reference.accuracy_on(model, loader, "cuda"), rel_tol=1e-6, abs_tol=1e-9):
         fail(f"accuracy_on on cuda is {accuracy}, expected {reference.accuracy_on(model, loader, 'cuda')}")

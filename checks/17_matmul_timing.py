@@ -65,8 +65,10 @@ def checked_seconds(got, n, device, **kwargs):
     args = ", ".join([str(n), repr(device)] + [f"{k}={v}" for k, v in kwargs.items()])
     if isinstance(got, torch.Tensor):
         fail(f"time_matmul({args}) returned {describe(got)}, expected a Python float of seconds",
-             hint="Return a plain number: statistics.median(times) of perf_counter differences, "
-                  "or float(...) of a tensor.")
+             hint="Return a plain Python number of seconds, not a tensor: the clock's differences are "
+                  "floats already.",
+             then="return statistics.median(times), where times holds time.perf_counter() differences "
+                  "(or float(t) of a one-number tensor t).")
     if isinstance(got, bool) or not isinstance(got, float):
         fail(f"time_matmul({args}) returned {describe(got)}, expected a Python float of seconds",
              hint="time.perf_counter() differences are floats in seconds; return their median.")
@@ -134,15 +136,17 @@ def test_returns_seconds_as_a_float(learner):
     seconds(learner, 64, "cpu", repeats=3, warmup=1)
 
 
-@hint("Make both inputs with torch.rand(n, n, device=device): float32 is the default dtype. "
-      "Then time a @ b (or torch.matmul(a, b)).")
+@hint("Two random n×n inputs on the device, in the default dtype (float32), multiplied with "
+      "a matrix product.", then="a = torch.rand(n, n, device=device); b = torch.rand(n, n, device=device); "
+      "then time a @ b (or torch.matmul(a, b)).")
 def test_multiplies_two_n_by_n_float32_matrices(learner):
     """time_matmul multiplies two n×n float32 matrices"""
     n = 96
     log = products_run(learner, n, repeats=3, warmup=0)
     if not log.products:
         fail(f"time_matmul({n}, 'cpu') ran no matrix product that torch saw",
-             hint="Time a torch product: a @ b, torch.matmul(a, b) or torch.mm(a, b).")
+             hint="Time a product torch runs: the `@` operator, `torch.matmul` or `torch.mm`.",
+             then="Time a @ b, torch.matmul(a, b) or torch.mm(a, b) on the two n×n tensors.")
     ours = [p for p in log.products if p[0].count((n, n)) >= 2]
     if not ours:
         shapes = " @ ".join(str(s) for s in log.products[0][0])
@@ -151,12 +155,14 @@ def test_multiplies_two_n_by_n_float32_matrices(learner):
     if dtypes != {torch.float32}:
         names = ", ".join(sorted(str(d).removeprefix("torch.") for d in dtypes))
         fail(f"time_matmul({n}, 'cpu') multiplied matrices of dtype {names}, expected float32",
-             hint="torch.rand(n, n, device=device) makes float32; do not ask for float64 or "
-                  "integers (the exercise compares float32 speed).")
+             hint="The exercise compares float32 speed: make the inputs in the default dtype, and ask "
+                  "for no other.",
+             then="torch.rand(n, n, device=device) makes float32; no dtype=torch.float64, no integers.")
 
 
-@hint("Run `for _ in range(warmup): a @ b` before the timed loop, and time exactly `repeats` "
-      "runs; do not hard-code 2 and 10.")
+@hint("Untimed warm-up runs first, `warmup` of them, then exactly `repeats` timed runs: "
+      "the numbers come from the arguments, not typed in.",
+      then="for _ in range(warmup): a @ b   # before the timed loop; then for _ in range(repeats): time a @ b")
 def test_runs_warmup_and_repeats_products(learner):
     """time_matmul runs `warmup` untimed products, then `repeats` timed ones"""
     n = 64
@@ -165,20 +171,21 @@ def test_runs_warmup_and_repeats_products(learner):
     more_warmup = products_run(learner, n, repeats=2, warmup=4).count(n)
     if base == 0:
         fail(f"time_matmul({n}, 'cpu', repeats=2, warmup=0) ran no {n}×{n} matrix product",
-             hint="Time a @ b on the two n×n inputs.")
+             hint="Time the matrix product of the two n×n inputs.", then="Time a @ b on the two n×n inputs.")
     if more_repeats - base < 5:
         fail(f"repeats=7 ran {more_repeats} products and repeats=2 ran {base}: "
              "`repeats` does not set how many runs are timed",
-             hint="Time the product `repeats` times: for _ in range(repeats): …")
+             hint="Time the product as many times as `repeats` says.", then="for _ in range(repeats): … time a @ b …")
     if more_warmup - base < 4:
         fail(f"warmup=4 ran {more_warmup} products and warmup=0 ran {base}: "
              "the warm-up runs are missing",
              hint="The first runs pay for one-off start-up work. Run the product `warmup` "
-                  "times before the timed loop, and do not time those runs.")
+                  "times before the timed loop, and do not time those runs.",
+             then="for _ in range(warmup): a @ b   # before the timed loop")
 
 
-@hint("Keep one time per run in a list and return statistics.median(times): a sum (or the "
-      "time of the whole loop) grows with `repeats`.")
+@hint("Keep one time per run and return their median: a sum (or the time of the whole loop) "
+      "grows with `repeats`.", then="times.append(end - start) inside the loop; return statistics.median(times)")
 def test_returns_the_time_of_one_run_not_the_total(learner, one_thread):
     """time_matmul returns the time of one run, not the total of all runs"""
     # The fastest of several calls each: noise on a busy machine only ever adds time, and a
@@ -193,8 +200,9 @@ def test_returns_the_time_of_one_run_not_the_total(learner, one_thread):
          "depend on how many runs you make.")
 
 
-@hint("Time only `a @ b` between the two clock reads: make the inputs before, and keep prints "
-      "and list building outside. time.perf_counter() counts in seconds, not milliseconds.")
+@hint("Time only the product between the two clock reads: make the inputs before, and keep prints "
+      "and list building outside. `time.perf_counter` counts in seconds, not milliseconds.",
+      then="start = time.perf_counter(); a @ b; times.append(time.perf_counter() - start)")
 def test_cpu_time_is_plausible(learner, one_thread):
     """time_matmul on the CPU agrees with torch.utils.benchmark"""
     for _ in range(ATTEMPTS):
@@ -206,14 +214,18 @@ def test_cpu_time_is_plausible(learner, one_thread):
     what = f"time_matmul({SMALL}, 'cpu') returned {got:.3g} s; torch.utils.benchmark measured {want:.3g} s"
     if 300 <= ratio <= 3000:
         fail(f"{what}, about 1000 times less: your time looks like milliseconds",
-             hint="Return seconds: time.perf_counter() differences, without multiplying by 1000.")
+             hint="Return seconds: time.perf_counter() differences, without multiplying by 1000.",
+             then="return statistics.median(times), with times.append(end - start) (no * 1000)")
     if ratio > 4:
         fail(f"{what}: yours is {ratio:.0f} times longer than one product takes",
              hint="Time only the product: make the inputs before the first clock read, and "
-                  "return one run's time, not a total.")
+                  "return one run's time, not a total.",
+             then="a, b = torch.rand(n, n, device=device), torch.rand(n, n, device=device) before the "
+                  "loop; inside it only start = time.perf_counter(); a @ b; times.append(time.perf_counter() - start)")
     fail(f"{what}: yours is {1 / ratio:.0f} times shorter than one product can take",
-         hint="Read the clock right before and right after `a @ b`, and return the difference "
-              "(end - start) in seconds.")
+         hint="Read the clock right before and right after the product, and return the difference "
+                  "in seconds.", then="start = time.perf_counter(); a @ b; end = time.perf_counter(); "
+                  "times.append(end - start)")
 
 
 @hint("The time must come from running the product on n×n inputs: a bigger n takes longer.")
@@ -295,8 +307,10 @@ def _crossover_with(learner, clock, present, sizes, device):
 
 
 @pytest.mark.parametrize("case", list(TABLES), ids=lambda c: c.split(" (")[0])
-@hint("Go through the sizes from smallest to largest (sorted(sizes)) and return the first n "
-      "where time_matmul(n, device) < time_matmul(n, 'cpu'); after the loop, return None.")
+@hint("Go through the sizes from smallest to largest (see `sorted`) and return the first one where "
+      "the device is faster than the CPU; when none is, return None.",
+      then="for n in sorted(sizes): if time_matmul(n, device) < time_matmul(n, 'cpu'): return n; "
+           "after the loop, return None.")
 def test_crossover_size_from_a_timing_table(learner, case):
     """crossover_size returns the smallest size where the device beats the CPU"""
     sizes, cpu, gpu, want = TABLES[case]
@@ -308,16 +322,18 @@ def test_crossover_size_from_a_timing_table(learner, case):
     what = f"With these times ({table}), crossover_size({sizes}, 'cuda') returned {got!r}, expected {want!r}"
     if not clock.calls:
         fail(what + ", and it never called time_matmul",
-             hint="Get the times from your time_matmul: time_matmul(n, device) and "
-                  "time_matmul(n, 'cpu') for each n.")
+             hint="Get the times from your own `time_matmul`, on the device and on the CPU, for each size.",
+             then="time_matmul(n, device) and time_matmul(n, 'cpu') for each n.")
     if {kind for _, kind in clock.calls} != {"cpu", "cuda"}:
         fail(what + f"; it timed only on {sorted({kind for _, kind in clock.calls})}",
-             hint="Compare the same n on both: time_matmul(n, device) against time_matmul(n, 'cpu').")
+             hint="Compare the same size on both: the device's time against the CPU's.",
+             then="time_matmul(n, device) < time_matmul(n, 'cpu')")
     fail(what)
 
 
-@hint("Start with `if not torch.cuda.is_available(): return None` (for device='cuda'), before "
-      "timing anything on the device.")
+@hint("First ask whether the device is there at all (see `torch.cuda.is_available`), and return None "
+      "before timing anything on it.",
+      then="Start with `if not torch.cuda.is_available(): return None` (for device='cuda').")
 def test_crossover_size_is_none_without_the_device(learner):
     """crossover_size returns None when the device is absent"""
     sizes, cpu, gpu, _ = TABLES["the GPU wins from 512 on"]
@@ -337,8 +353,11 @@ def test_crossover_size_is_none_without_the_device(learner):
 
 @requires("cuda")
 @pytest.mark.parametrize("n", [2048, 4096])
-@hint("On CUDA, `a @ b` only queues the work: call torch.cuda.synchronize() right before each "
-      "clock read. Make the inputs with device=device before timing, so no copy is timed.")
+@hint("On CUDA a product only queues the work: wait for the GPU (see `torch.cuda.synchronize`) right "
+      "before each clock read. Make the inputs on the device before timing, so no copy is timed.",
+      then="a, b = torch.rand(n, n, device=device), torch.rand(n, n, device=device); then per run: "
+           "torch.cuda.synchronize(); start = time.perf_counter(); a @ b; torch.cuda.synchronize(); "
+           "times.append(time.perf_counter() - start)")
 def test_cuda_time_agrees_with_cuda_events(learner, n):
     """time_matmul on CUDA agrees with the GPU's own clock (CUDA events)"""
     want = cuda_event_seconds(n)  # first, so CUDA and cuBLAS are started before the learner's call
@@ -347,7 +366,8 @@ def test_cuda_time_agrees_with_cuda_events(learner, n):
         ours = [p for p in log.products if p[0].count((n, n)) >= 2]
         if ours and "cuda" not in set().union(*(p[2] for p in ours)):
             fail(f"time_matmul({n}, 'cuda') multiplied matrices on the CPU",
-                 hint="Make both inputs on the device: torch.rand(n, n, device=device).")
+                 hint="Make both inputs on the device: `torch.rand` takes a `device`.",
+                     then="torch.rand(n, n, device=device)")
         ratio = got / want
         if 0.3 <= ratio <= 3:
             return
@@ -356,18 +376,22 @@ def test_cuda_time_agrees_with_cuda_events(learner, n):
     if ratio < 0.3:
         fail(f"{what}: yours is {1 / ratio:.0f} times shorter, so the clock stopped before the "
              "GPU finished. Synchronize before reading the clock.",
-             hint="Call torch.cuda.synchronize() before each time.perf_counter() read: `a @ b` "
-                  "returns as soon as the product is queued, long before it is done.")
+             hint="Call torch.cuda.synchronize() before each time.perf_counter() read: the product "
+                  "returns as soon as it is queued, long before it is done.",
+             then="torch.cuda.synchronize(); start = time.perf_counter(); a @ b; torch.cuda.synchronize(); "
+                  "end = time.perf_counter()")
     fail(f"{what}: yours is {ratio:.1f} times longer. The timed region holds more than one "
          "product: inputs made on the CPU or moved to the GPU inside it, or the total of all "
          "runs.",
-         hint="Make the inputs with torch.rand(n, n, device=device) before the timed loop, and "
-              "time only `a @ b`.")
+         hint="Make the inputs on the device before the timed loop, and time only the product.",
+             then="a, b = torch.rand(n, n, device=device), torch.rand(n, n, device=device) before the "
+                  "loop; time only a @ b.")
 
 
 @requires("cuda")
-@hint("crossover_size compares time_matmul(n, 'cuda') with time_matmul(n, 'cpu') for each n, "
-      "smallest first; at n=4096 the GPU wins by far.")
+@hint("crossover_size compares the GPU's time with the CPU's for each size, smallest first; at "
+      "4096 the GPU wins by far.", then="for n in sorted(sizes): if time_matmul(n, device) < "
+      "time_matmul(n, 'cpu'): return n")
 def test_crossover_size_on_this_gpu(learner, record):
     """crossover_size finds where this GPU beats the CPU"""
     sizes = TIMINGS.get("sizes") or [64, 128, 256, 512, 1024, 2048, 4096]

@@ -29,22 +29,27 @@ HANG_HINT = ("Every rank must make the same collective calls (init_process_group
              "backward, barrier) in the same order: a rank that skips one leaves the others "
              "waiting forever. Keep rank-0-only work (printing) free of them, and pass "
              "init_process_group the rank and world size torchrun gave this process.")
-KNOWN = [  # (pattern in the error's message, hint)
-    (r"NCCL|nccl", "NCCL needs CUDA GPUs: backend = 'nccl' if torch.cuda.is_available() else 'gloo'."),
-    (r"\brank=", "Read the rank from torchrun: rank = int(os.environ['RANK'])."),
-    (r"world_size=", "Read the world size from torchrun: world_size = int(os.environ['WORLD_SIZE'])."),
+BACKEND_CODE = "backend = 'nccl' if torch.cuda.is_available() else 'gloo'"
+KNOWN = [  # (pattern in the error's message, hint, the hint when it fails again)
+    (r"NCCL|nccl", "NCCL needs CUDA GPUs: choose the backend by whether this machine has one (gloo "
+     "runs on the CPU).", BACKEND_CODE),
+    (r"\brank=", "Read the rank from torchrun's environment, never type it in.",
+     "rank = int(os.environ['RANK'])"),
+    (r"world_size=", "Read the world size from torchrun's environment, never type it in.",
+     "world_size = int(os.environ['WORLD_SIZE'])"),
     (r"mutually exclusive with shuffle",
-     "The DistributedSampler does the shuffling: pass sampler=DistributedSampler(dataset) and "
-     "leave shuffle out (or shuffle=False)."),
+     "The DistributedSampler does the shuffling: give the loader the sampler and leave `shuffle` out.",
+     "DataLoader(dataset, batch_size=batch_size, sampler=DistributedSampler(dataset)), no shuffle=True"),
     (r"Default process group has not been initialized",
-     "ddp_setup() must call torch.distributed.init_process_group(...); train() runs after it."),
+     "ddp_setup() must start the process group (see `init_process_group`); train() runs after it.",
+     "torch.distributed.init_process_group(backend=backend) in ddp_setup()"),
     (r"KeyError: '(RANK|WORLD_SIZE|LOCAL_RANK)'",
-     "torchrun sets RANK, WORLD_SIZE and LOCAL_RANK: read them with int(os.environ['RANK']) and "
-     "so on, inside ddp_setup() (not when the file is imported)."),
+     "torchrun sets RANK, WORLD_SIZE and LOCAL_RANK in the environment: read them inside ddp_setup(), "
+     "not when the file is imported.", "rank = int(os.environ['RANK']) inside ddp_setup()"),
     (r"Connection closed by peer|Connection reset by peer",
      "This rank waited in a collective call (barrier, all_reduce, send/recv) that another rank "
      "never made: that rank finished and left. Every rank must make the same collective calls; "
-     "keep rank-0-only work (printing) free of them."),
+     "keep rank-0-only work (printing) free of them.", ""),
 ]
 
 
@@ -176,7 +181,7 @@ def judge_launch(key, *, report):
                     "train on every rank)",
            "script": f"torchrun --nproc_per_node={SCRIPT_RANKS} on your file",
            "gpu": "torchrun --nproc_per_node=1 with the GPU visible"}[key]
-    problem, advice = "", ""
+    problem, advice, code = "", "", ""
     if run.timed_out:
         problem = (f"{how} was still running after {TIMEOUT} s, so it was stopped with all its "
                    "processes. The ranks were most likely waiting for each other.")
@@ -185,15 +190,15 @@ def judge_launch(key, *, report):
         error = run.errors()
         problem = f"{how} stopped with an error on {error}"
         message = error.split("\n  raised in your file")[0]  # not the quoted line of code
-        advice = next((text for pattern, text in KNOWN if re.search(pattern, message)),
-                      "The line of your file the error names is where that rank stopped.")
+        advice, code = next(((text, then) for pattern, text, then in KNOWN if re.search(pattern, message)),
+                            ("The line of your file the error names is where that rank stopped.", ""))
     elif len(run.ranks) < RANKS[key] or any(r.data is None for r in run.ranks):
         problem = (f"{how} ended without every rank reporting (torchrun exit code "
                    f"{run.returncode}):\n{run.output[-1200:]}")
     if not problem:
         return
     if report:
-        fail(problem, hint=advice)
+        fail(problem, hint=advice, then=code)
     pytest.skip("not judged: the launch it needs did not finish (see the failed check)")
 
 
@@ -220,8 +225,9 @@ def test_functions_run_on_three_processes(probe_run):
     judge_launch("probe", report=True)
 
 
-@hint("torchrun tells each process who it is: rank = int(os.environ['RANK']), world_size = "
-      "int(os.environ['WORLD_SIZE']). Return them; never type in 0, 1 or 2.")
+@hint("torchrun tells each process who it is, in environment variables: read them and return "
+      "them; never type in 0, 1 or 2.",
+      then="rank = int(os.environ['RANK']); world_size = int(os.environ['WORLD_SIZE']); return rank, world_size")
 def test_ddp_setup_reads_rank_and_world_size(probe_run):
     """ddp_setup returns (rank, world_size) from torchrun's environment"""
     judge_launch("probe", report=False)
@@ -233,18 +239,21 @@ def test_ddp_setup_reads_rank_and_world_size(probe_run):
                  f"({want[0]}, {want[1]}) (RANK={want[0]} and WORLD_SIZE={want[1]} in its environment)")
         if data["group"] is None:
             fail("After ddp_setup() the process group is not started",
-                 hint="Call torch.distributed.init_process_group(backend=...) in ddp_setup().")
+                 hint="ddp_setup() must start the process group: see `init_process_group`.",
+                 then="torch.distributed.init_process_group(backend=backend) in ddp_setup()")
         if data["group"][:2] != want:
             fail(f"On rank {want[0]}, the process group says rank {data['group'][0]} of "
                  f"{data['group'][1]}, expected rank {want[0]} of {want[1]}")
         if not data["cuda"] and "gloo" not in data["group"][2]:
             fail(f"Without CUDA, ddp_setup started the group with backend {data['group'][2]!r}, "
                  "expected 'gloo'",
-                 hint="backend = 'nccl' if torch.cuda.is_available() else 'gloo'.")
+                 hint="gloo runs on the CPU, nccl only on GPUs: choose by whether this machine has one.",
+                 then=BACKEND_CODE)
 
 
-@hint("Give the DataLoader sampler=DistributedSampler(dataset): it splits the dataset by the "
-      "rank and world size of the process group, so the ranks never share an example.")
+@hint("Give the DataLoader a `DistributedSampler`: it splits the dataset by the rank and world "
+      "size of the process group, so the ranks never share an example.",
+      then="DataLoader(dataset, batch_size=batch_size, sampler=DistributedSampler(dataset))")
 def test_each_rank_gets_its_own_share(probe_run):
     """make_train_loader gives each rank a disjoint share of the data"""
     judge_launch("probe", report=False)
@@ -262,16 +271,18 @@ def test_each_rank_gets_its_own_share(probe_run):
             both = sorted(set(share) & set(theirs))
             if other > rank and both:
                 fail(f"{what}. Ranks {rank} and {other} both saw examples {both}.",
-                     hint="Let DistributedSampler(dataset) take num_replicas and rank from the "
-                          "process group: do not pass them typed in.")
+                     hint="Let the sampler take the number of replicas and the rank from the process group: "
+                          "do not pass them typed in.", then="sampler=DistributedSampler(dataset)")
     missing = sorted(set(everything) - {i for share in shares.values() for i in share})
     if missing:
         fail(f"{what}. No rank saw examples {missing}.",
-             hint="Use the whole dataset: DistributedSampler(dataset), and batch_size=batch_size.")
+             hint="Use the whole dataset, and the batch size you were given.",
+             then="DataLoader(dataset, batch_size=batch_size, sampler=DistributedSampler(dataset))")
 
 
-@hint("Start every epoch with train_loader.sampler.set_epoch(epoch): the sampler shuffles "
-      "with the epoch as its seed, so without it every epoch has the same order.")
+@hint("Tell the sampler the epoch at the start of every epoch (see `set_epoch`): it shuffles "
+      "with the epoch as its seed, so without it every epoch has the same order.",
+      then="for epoch in range(num_epochs): train_loader.sampler.set_epoch(epoch); ...")
 def test_set_epoch_every_epoch(probe_run):
     """train calls set_epoch at the start of every epoch"""
     judge_launch("probe", report=False)
@@ -283,12 +294,14 @@ def test_set_epoch_every_epoch(probe_run):
         if len(set(calls)) < EPOCHS:
             fail(f"train(num_epochs={EPOCHS}) called set_epoch with {calls} on rank {report.rank}: "
                  f"expected a different epoch number for each of the {EPOCHS} epochs",
-                 hint="Call set_epoch(epoch) with the loop's epoch number, once per epoch, and "
-                      "loop for num_epochs epochs (do not type in 3).")
+                 hint="Pass `set_epoch` the loop's epoch number, once per epoch, and loop for `num_epochs` "
+                      "epochs (do not type in 3).",
+                 then="for epoch in range(num_epochs): train_loader.sampler.set_epoch(epoch)")
 
 
-@hint("Wrap the model before training: model = DDP(model), and train `model` (the DDP one): "
-      "its backward averages the gradients of all ranks, so every copy takes the same step.")
+@hint("Wrap the model in DDP before training, and train the wrapped one: its backward averages "
+      "the gradients of all ranks, so every copy takes the same step.",
+      then="model = DDP(model) before the loop, and call model(features) on that DDP model")
 def test_copies_stay_identical(probe_run):
     """train wraps the model in DDP, so every rank ends with the same weights"""
     judge_launch("probe", report=False)
@@ -316,18 +329,20 @@ def test_copies_stay_identical(probe_run):
 # The script run: 2 processes, the file as __main__ -------------------------------------------
 
 
-@hint("Print from one rank only: `if rank == 0: print(...)`, with 'accuracy' in the line.")
+@hint("Print from one rank only, rank 0, with 'accuracy' in the line.",
+      then="if rank == 0: print(f\"Test accuracy {test_acc:.2f}\")")
 def test_rank_zero_prints_the_accuracy(script_run):
     """the script trains on 2 processes and prints the accuracy from rank 0 only"""
     judge_launch("script", report=True)
     outputs = {r.rank: r.output for r in ranks(script_run)}
     if not any(outputs.values()):
         fail("Run as a script, the file printed nothing on any rank",
-             hint='End the file with `if __name__ == "__main__": main()`, and print the '
-                  "accuracies in main().")
+             hint="Run main() when the file is run as a script (the `__name__` guard), and print the "
+                  "accuracies in main().", then='if __name__ == "__main__":\n    main()')
     if not re.search("accuracy", outputs.get(0, ""), re.IGNORECASE):
         fail(f"Rank 0 printed no line with 'accuracy' in it. It printed:\n{outputs.get(0, '')[-600:]}",
-             hint='Print the accuracies from rank 0: print(f"Test accuracy {test_acc:.2f}").')
+             hint="Print the accuracies from rank 0, with the word 'accuracy' in the line.",
+             then='if rank == 0: print(f"Test accuracy {test_acc:.2f}")')
     for rank, text in outputs.items():
         lines = [line for line in text.splitlines() if re.search("accuracy", line, re.IGNORECASE)]
         if rank != 0 and lines:
@@ -335,7 +350,8 @@ def test_rank_zero_prints_the_accuracy(script_run):
                  "same model, so the same line would appear once per process.")
 
 
-@hint("End main() with torch.distributed.destroy_process_group().")
+@hint("End main() by leaving the process group: see `destroy_process_group`.",
+      then="torch.distributed.destroy_process_group() as the last line of main()")
 def test_main_leaves_the_process_group(script_run):
     """main() leaves the process group at the end"""
     judge_launch("script", report=False)
@@ -348,8 +364,10 @@ def test_main_leaves_the_process_group(script_run):
 
 
 @requires("cuda")
-@hint("With CUDA: torch.cuda.set_device(int(os.environ['LOCAL_RANK'])), backend 'nccl', and the "
-      "model and each batch moved to that GPU.")
+@hint("With CUDA: each rank picks its own GPU by its local rank (see `torch.cuda.set_device`), "
+      "the nccl backend, and the model and each batch moved to that GPU.",
+      then="torch.cuda.set_device(int(os.environ['LOCAL_RANK'])); init_process_group(backend='nccl'); "
+           "model.to(device()) and each batch .to(device()).")
 def test_one_rank_on_the_gpu_with_nccl(learner_path):
     """on a GPU, ddp_setup uses nccl and set_device, and train runs on the GPU"""
     run = launch("gpu", learner_path, probe, hide_cuda=False)
@@ -364,4 +382,5 @@ def test_one_rank_on_the_gpu_with_nccl(learner_path):
              "GPUs every rank would crowd onto GPU 0")
     if data["weights_device"] != ["cuda"]:
         fail(f"With CUDA, train() returned a model on {data['weights_device']}, expected it on the GPU",
-             hint="Move the model to this rank's GPU before wrapping it: model.to(device()).")
+             hint="Move the model to this rank's GPU before wrapping it in DDP.",
+             then="model = model.to(device()) before DDP(model)")

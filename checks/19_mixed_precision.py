@@ -13,8 +13,14 @@ import torch.nn.functional as F
 
 from torch_dojo.testing import assert_tensors_match, describe, fail, hint, hint_on, in_learner_process, requires
 
-CAST_MODEL_HINT = ("Leave the model in float32 and let torch.autocast pick the precision per operation: "
-                   "model.to(torch.bfloat16) or model.half() make the weights themselves 16-bit.")
+CAST_MODEL_HINT = ("Leave the model in float32 and let `torch.autocast` pick the precision per operation: "
+                   "casting the model makes the weights themselves 16-bit.")
+CAST_MODEL_CODE = ("No model.to(torch.bfloat16) or model.half(): with torch.autocast(device_type=device_type, "
+                   "dtype=dtype): logits = model(x) on the float32 model.")
+FORWARD_CODE = "with torch.autocast(device_type=device_type, dtype=dtype):\n    return model(x)"
+STEP_CODE = ("optimizer.zero_grad(); with torch.autocast(device_type=device_type, dtype=dtype): loss = "
+             "F.cross_entropy(model(x), y); loss.backward(); optimizer.step(); return loss.item().")
+SCALER_CODE = "scaler.scale(loss).backward(); scaler.step(optimizer); scaler.update()"
 DTYPE_CLASH = r"must have the same dtype|expected scalar type|Found dtype"
 
 
@@ -55,11 +61,12 @@ def _forward_and_autocast(learner, model, x, *args, **kwargs):
 def _forward(learner, model, x, *args, **kwargs):
     """(what autocast_forward returned, whether autocast was still on on the CPU after it)."""
     with hint_on(DTYPE_CLASH, "Do not cast x or the model yourself: inside torch.autocast PyTorch casts "
-                 "each operation's inputs as that operation needs."):
+                 "each operation's inputs as that operation needs.", then=FORWARD_CODE):
         return in_learner_process(learner, _forward_and_autocast, model, x, *args, **kwargs)
 
 
-@hint("with torch.autocast(device_type=device_type, dtype=dtype): return model(x)")
+@hint("Run the forward pass inside an autocast block (see `torch.autocast`), with the device type "
+      "and dtype you were given.", then=FORWARD_CODE)
 def test_autocast_forward_on_the_cpu(learner, reference):
     """autocast_forward runs the model in bfloat16 under autocast, weights kept in float32"""
     for seed in (0, 1):
@@ -70,21 +77,22 @@ def test_autocast_forward_on_the_cpu(learner, reference):
         want = reference.autocast_forward(before, x)
         if _param_dtypes(model) != {torch.float32}:
             fail(f"after autocast_forward the model's parameters are {sorted(map(str, _param_dtypes(model)))}, "
-                 "no longer float32", hint=CAST_MODEL_HINT)
+                 "no longer float32", hint=CAST_MODEL_HINT, then=CAST_MODEL_CODE)
         if x.dtype != torch.float32:
             fail("autocast_forward changed x's dtype in place")
         if still_on:
             fail("autocast is still on after autocast_forward returned",
-                 hint="Use torch.autocast as a `with` block: it switches autocast off when the block ends.")
+                 hint="Use torch.autocast as a `with` block: it switches autocast off when the block ends.",
+                 then=FORWARD_CODE)
         if isinstance(got, torch.Tensor) and got.dtype == torch.float32:
             fail("autocast_forward returned float32 logits: the model did not run under autocast (under "
                  "bfloat16 autocast a Linear layer's output is bfloat16)",
-                 hint="Put the forward pass inside `with torch.autocast(device_type=device_type, dtype=dtype):`.")
+                 hint="Put the forward pass inside a `torch.autocast` block.", then=FORWARD_CODE)
         assert_tensors_match(got, want, "autocast_forward(model, x)", atol=2e-2, rtol=2e-2)
 
 
-@hint("Pass device_type and dtype on to torch.autocast(device_type=device_type, dtype=dtype) instead of "
-      "typing \"cpu\" or torch.bfloat16.")
+@hint("Pass the device type and dtype you were given on to `torch.autocast` instead of typing "
+      "\"cpu\" or torch.bfloat16 in.", then=FORWARD_CODE)
 def test_autocast_forward_uses_the_dtype_it_is_given(learner, reference):
     """autocast_forward uses the dtype it is given"""
     model = _net(2)
@@ -98,21 +106,22 @@ def test_autocast_forward_uses_the_dtype_it_is_given(learner, reference):
 
 def _step(learner, model, optimizer, x, y, **kwargs):
     try:
-        with hint_on(DTYPE_CLASH, CAST_MODEL_HINT), \
+        with hint_on(DTYPE_CLASH, CAST_MODEL_HINT, then=CAST_MODEL_CODE), \
              hint_on(r"step\(\) has already been called since the last update",
-                     "Call scaler.update() after scaler.step(optimizer), in every step: it readies the "
+                     "Call scaler.update() after the scaler's step, in every step: it readies the "
                      "scaler for the next one and adjusts its factor.",
-                     "The second step found the scaler still waiting for update():"):
+                     "The second step found the scaler still waiting for update():", then=SCALER_CODE):
             loss = learner.train_step_amp(model, optimizer, x, y, **kwargs)
     except AssertionError as exc:  # GradScaler's own complaint
         if "No inf checks were recorded" not in str(exc):
             raise
-        fail(f"scaler.update() stopped with \"{exc}\": the step did not go through the scaler",
-             hint="scaler.step(optimizer), not optimizer.step(): the scaler unscales the gradients, checks "
-                  "them for inf/NaN and only then lets the optimizer step.")
+        fail(f"scaler.update() stopped with \"{exc}\": the step did not go through the scaler (the optimizer "
+             "stepped by itself, not through scaler.step(optimizer))",
+             hint="Step through the scaler, not the optimizer: the scaler unscales the gradients, checks "
+                  "them for inf/NaN and only then lets the optimizer step.", then=SCALER_CODE)
     if isinstance(loss, torch.Tensor) or isinstance(loss, bool) or not isinstance(loss, float):
         fail(f"train_step_amp returned {describe(loss)}, expected the loss as a Python float",
-             hint="return loss.item()")
+             hint="Return a plain Python number: see `.item()`.", then="return loss.item()")
     return loss
 
 
@@ -124,8 +133,8 @@ def _same(a, b, tol=1e-4):
     return all(torch.allclose(p, q, atol=tol, rtol=tol) for p, q in zip(a, b))
 
 
-@hint("optimizer.zero_grad(); with torch.autocast(...): loss = F.cross_entropy(model(x), y); "
-      "loss.backward(); optimizer.step(); return loss.item().")
+@hint("The training step of exercise 13, with the forward pass and the loss inside an autocast "
+      "block and the backward pass after it.", then=STEP_CODE)
 def test_train_step_without_a_scaler(learner, reference):
     """train_step_amp trains one step in bfloat16, gradients and weights in float32"""
     for seed in (3, 4):
@@ -141,7 +150,7 @@ def test_train_step_without_a_scaler(learner, reference):
         want = reference.train_step_amp(theirs, ref_optimizer, x, y)
         if _param_dtypes(model) != {torch.float32}:
             fail(f"after train_step_amp the parameters are {sorted(map(str, _param_dtypes(model)))}",
-                 hint=CAST_MODEL_HINT)
+                 hint=CAST_MODEL_HINT, then=CAST_MODEL_CODE)
         if not math.isclose(loss, want, rel_tol=2e-2, abs_tol=1e-3):
             fail(f"train_step_amp returned the loss {loss:.4f}, expected {want:.4f} (F.cross_entropy of "
                  "the logits computed under autocast)")
@@ -150,7 +159,7 @@ def test_train_step_without_a_scaler(learner, reference):
         if _same(_params(model), _stale_step(stale_start, x, y)):
             fail("after train_step_amp the weights moved further than one step on this batch: the "
                  "gradients an earlier step left in .grad were added in",
-                 hint="Call optimizer.zero_grad() first: backward() adds to .grad.")
+                 hint="backward() adds to `.grad`: clear the old gradients first (see `zero_grad`).", then=STEP_CODE)
         fail("after train_step_amp the weights differ from one SGD step on this batch")
 
 
@@ -166,8 +175,9 @@ def _stale_step(model, x, y):
     return _params(model)
 
 
-@hint("scaler.scale(loss).backward(); scaler.step(optimizer); scaler.update(). scaler.step unscales "
-      "the gradients first and skips the step when they hold inf or NaN.")
+@hint("With a scaler, three things go through it: the backward pass of the scaled loss, the step, "
+      "and an update after the step. Its step unscales the gradients first and skips the step when "
+      "they hold inf or NaN.", then=SCALER_CODE)
 def test_train_step_through_a_grad_scaler(learner, reference):
     """with a GradScaler, train_step_amp scales, steps through the scaler and updates it"""
     model = _net(5)
@@ -182,8 +192,8 @@ def test_train_step_through_a_grad_scaler(learner, reference):
         moved = max((p - q).abs().max().item() for p, q in zip(_params(model), _params(theirs)))
         fail(f"with a GradScaler the step moved the weights by up to {moved:.3g} more than it should: "
              "the optimizer stepped with gradients still multiplied by the scale (65536)",
-             hint="Step through the scaler, scaler.step(optimizer): it divides the gradients by the scale "
-                  "before the optimizer uses them.")
+             hint="Step through the scaler: it divides the gradients by the scale before the optimizer "
+                  "uses them.", then=SCALER_CODE)
 
     bad_x = x.clone()
     bad_x[0, 0] = float("inf")  # this batch's gradients hold NaN: the step must be skipped
@@ -193,18 +203,19 @@ def test_train_step_through_a_grad_scaler(learner, reference):
     after = _params(model)
     if any(bool(torch.isnan(p).any() or torch.isinf(p).any()) for p in after):
         fail("a step whose gradients held NaN wrote NaN into the weights: the scaler was not asked",
-             hint="scaler.step(optimizer) checks the gradients and skips the step when they hold inf or NaN; "
-                  "optimizer.step() does not.")
+             hint="The scaler's step checks the gradients and skips the step when they hold inf or NaN; "
+                  "the optimizer's own step does not.", then=SCALER_CODE)
     if not _same(after, before, tol=0):
         fail("a step whose gradients held NaN still changed the weights")
     if scaler.get_scale() != scale / 2:
         fail(f"after a step with NaN gradients the scaler's factor is {scaler.get_scale()}, expected "
              f"{scale / 2}: scaler.update() was not called",
-             hint="Call scaler.update() after scaler.step(optimizer), every step.")
+             hint="Call scaler.update() after the scaler's step, every step.", then=SCALER_CODE)
 
 
 @requires("cuda")
-@hint("float16 needs the GradScaler: scaler.scale(loss).backward(); scaler.step(optimizer); scaler.update().")
+@hint("float16 needs the GradScaler: the scaled loss's backward, the scaler's step, its update.",
+      then=SCALER_CODE)
 def test_float16_on_cuda(learner, reference):
     """on CUDA: float16 autocast with a GradScaler, and bfloat16"""
     model = _net(6).cuda()

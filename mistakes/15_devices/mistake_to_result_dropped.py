@@ -1,7 +1,8 @@
 """Wrong on purpose: to_device calls t.to(device) and keeps t, as if tensors moved in place.
 
 Must fail: "to_device moves every tensor".
-Says: "returns a new tensor".
+Says: "returns a new tensor" and "was not
+assigned".
 """
 import torch
 

@@ -2,7 +2,7 @@
 dropped, so the loss meets labels straight from the loader.
 
 Must fail: "train_on moves the model and every batch" and "accuracy_on computes on the device".
-Says: "the labels of batch 0".
+Says: "the labels of batch 0" and "was not assigned".
 """
 import torch
 import torch.nn.functional as F

@@ -15,8 +15,9 @@ def _by_rows(x):
 
 
 @points(2)
-@hint("Column statistics come from dim=0: x.mean(dim=0) has one entry per column, and "
-      "(rows, columns) - (columns,) broadcasts over the rows.")
+@hint("Column statistics come from the first dimension: `mean` and `std` take a `dim`, and a "
+      "(rows, columns) tensor minus a (columns,) one broadcasts over the rows.",
+      then="(x - x.mean(dim=0)) / x.std(dim=0): x.mean(dim=0) has one entry per column.")
 def test_standardize_scales_each_column(learner, reference):
     """standardize scales each column to mean 0 and standard deviation 1"""
     torch.manual_seed(0)
@@ -29,14 +30,18 @@ def test_standardize_scales_each_column(learner, reference):
             fail(f"{what} should be a tensor of shape {tuple(x.shape)}, but it is {describe(got)}")
         if torch.allclose(got, _by_rows(x), atol=1e-5):
             fail(f"{what} standardizes each row, not each column",
-                 hint="dim=0 goes down the columns: x.mean(dim=0), x.std(dim=0).")
+                 hint="The first dimension goes down the columns; the second goes along the rows.",
+                 then="x.mean(dim=0), x.std(dim=0)")
         if torch.allclose(got, (x - x.mean(dim=0)) / x.std(dim=0, correction=0), atol=1e-5):
             fail(f"{what} divides by the population standard deviation (correction=0)",
-                 hint="x.std(dim=0) divides by n - 1 (the sample standard deviation): use it as it is.")
+                 hint="`std` divides by n - 1 by default (the sample standard deviation): use it as it is.",
+                 then="x.std(dim=0), without correction=0 or unbiased=False")
         assert_tensors_match(got, reference.standardize(x), what, atol=1e-5)
 
 
-@hint("x - x.mean(dim=0) makes a new tensor; x -= ... or x.sub_(...) changes the caller's x.")
+@hint("Arithmetic that makes a new tensor leaves x alone; an in-place operation (`-=`, a method "
+      "ending in `_`) changes the caller's x.",
+      then="x - x.mean(dim=0) makes a new tensor; x -= ... or x.sub_(...) changes the caller's x.")
 def test_standardize_leaves_its_input_alone(learner):
     """standardize leaves x unchanged"""
     x = torch.arange(12.0).reshape(4, 3)
@@ -47,14 +52,17 @@ def test_standardize_leaves_its_input_alone(learner):
 
 
 @points(2)
-@hint("a[:, None] has shape (n, 1) and a[None, :] has shape (1, n): their difference is (n, n).")
+@hint("Give a a new dimension of size 1 in two ways, a column and a row: their difference "
+      "broadcasts to (n, n).",
+      then="a[:, None] has shape (n, 1) and a[None, :] has shape (1, n): a[:, None] - a[None, :] is (n, n).")
 def test_pairwise_differences_of_every_pair(learner, reference):
-    """pairwise_differences(a)[i, j] is a[i] - a[j]"""
+    """pairwise_differences gives every pair's difference, the row's entry minus the column's"""
     a = torch.tensor([1.0, 4.0, 9.0])
     got, want = learner.pairwise_differences(a), reference.pairwise_differences(a)
     if isinstance(got, torch.Tensor) and got.shape == want.shape and torch.equal(got, -want):
         fail("pairwise_differences([1., 4., 9.]) gives a[j] - a[i]: the sign is the other way round",
-             hint="Row i belongs to a[i]: a[:, None] - a[None, :].")
+             hint="The row's entry comes first: swap the two sides of the subtraction.",
+             then="a[:, None] - a[None, :]")
     assert_tensors_match(got, want, "pairwise_differences([1., 4., 9.])")
     b = torch.randn(5)
     assert_tensors_match(learner.pairwise_differences(b), reference.pairwise_differences(b),

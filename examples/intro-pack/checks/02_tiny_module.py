@@ -18,15 +18,17 @@ def _models(learner, reference, seed=0):
         got.load_state_dict(want.state_dict())
     except RuntimeError as exc:
         fail(f"TinyNet(3, 5, 2) does not hold the layers the task asks for:\n  {str(exc).splitlines()[0]}",
-             hint="Set exactly self.hidden and self.output, each a torch.nn.Linear, in __init__.")
+             hint="Set exactly self.hidden and self.output, each a torch.nn.Linear, in __init__.",
+             then="self.hidden = torch.nn.Linear(num_inputs, num_hidden); "
+                  "self.output = torch.nn.Linear(num_hidden, num_outputs)")
     return got, want
 
 
 @points(2)
-@hint("Layers kept in a plain list or dict are invisible to PyTorch: set each one as an attribute, "
-      "self.hidden = torch.nn.Linear(...).")
+@hint("Layers kept in a plain list or dict are invisible to PyTorch: set each one as an attribute "
+      "of the module.", then="self.hidden = torch.nn.Linear(num_inputs, num_hidden) in __init__")
 def test_layers_are_registered(learner):
-    """TinyNet(3, 5, 2) registers a hidden and an output Linear layer"""
+    """TinyNet registers a hidden and an output Linear layer"""
     model = learner.TinyNet(3, 5, 2)
     if not isinstance(model, torch.nn.Module):
         fail(f"TinyNet(3, 5, 2) is a {type(model).__name__}, not a torch.nn.Module")
@@ -43,7 +45,8 @@ def test_layers_are_registered(learner):
 
 
 @points(2)
-@hint("forward returns self.output(torch.relu(self.hidden(x))): a ReLU between the layers, nothing after.")
+@hint("forward runs the hidden layer, a ReLU, then the output layer, and nothing after.",
+      then="return self.output(torch.relu(self.hidden(x)))")
 def test_forward_gives_the_logits(learner, reference):
     """forward gives the logits: hidden, ReLU, output"""
     got_model, want_model = _models(learner, reference)
@@ -56,11 +59,13 @@ def test_forward_gives_the_logits(learner, reference):
                      hint="Leave the softmax out: cross_entropy applies it to the logits itself.")
             if torch.allclose(got, want_model.output(want_model.hidden(x)), atol=1e-6):
                 fail("forward has no ReLU between the layers: two Linear layers in a row are one Linear layer",
-                     hint="torch.relu(self.hidden(x)) before self.output.")
+                     hint="Put a ReLU between the two layers: see `torch.relu`.",
+                     then="return self.output(torch.relu(self.hidden(x)))")
     assert_tensors_match(got, want, "TinyNet(3, 5, 2)(x) for a batch of 8", atol=1e-6)
 
 
-@hint("Count numbers, not tensors: p.numel() for each parameter p with p.requires_grad.")
+@hint("Count numbers, not tensors (see `numel`), and only those of parameters that ask for gradients.",
+      then="sum(p.numel() for p in model.parameters() if p.requires_grad)")
 def test_count_parameters_counts_trainable_numbers(learner, reference):
     """count_parameters counts the trainable numbers"""
     model = reference.TinyNet(3, 5, 2)
@@ -75,13 +80,15 @@ def test_count_parameters_counts_trainable_numbers(learner, reference):
     if got != reference.count_parameters(model):
         fail(f"with the hidden layer frozen, count_parameters is {got!r}, expected "
              f"{reference.count_parameters(model)}: frozen parameters do not count",
-             hint="Keep only the parameters with p.requires_grad.")
+             hint="Keep only the parameters that ask for gradients: see `requires_grad`.",
+             then="sum(p.numel() for p in model.parameters() if p.requires_grad)")
 
 
 @requires("cuda")
-@hint("Nothing in TinyNet should name a device: model.to('cuda') moves every registered layer.")
+@hint("Nothing in TinyNet should name a device: moving the model moves every registered layer.",
+      then="No device= or .cuda() inside TinyNet: model.to('cuda') moves every registered layer.")
 def test_runs_on_the_gpu(learner, reference):
-    """TinyNet runs on the GPU after model.to("cuda")"""
+    """TinyNet runs on the GPU once the model is moved there"""
     got_model, want_model = _models(learner, reference, seed=1)
     x = torch.randn(4, 3)
     with torch.no_grad():

@@ -26,7 +26,8 @@ def _stale(model):
         p.grad = torch.full_like(p, 5.0)
 
 
-@hint("Compute the loss before optimizer.step(), and return loss.item(): a float, not a tensor.")
+@hint("Compute the loss before the optimizer steps, and return it as a plain Python number: see `.item()`.",
+      then="loss = F.cross_entropy(model(features), labels) before optimizer.step(); return loss.item()")
 def test_returns_the_loss_as_a_float(learner):
     """train_step returns the loss before the update, as a float"""
     model, features, labels = _setup()
@@ -35,11 +36,13 @@ def test_returns_the_loss_as_a_float(learner):
     got = learner.train_step(model, torch.optim.SGD(model.parameters(), lr=0.1), features, labels)
     if not isinstance(got, float):
         fail(f"train_step returned {describe(got)}, expected a Python float",
-             hint="loss.item() turns a one-number tensor into a float (and lets its graph go).")
+             hint="A one-number tensor becomes a Python float with `.item()` (which also lets its graph go).",
+             then="return loss.item()")
     assert_close(got, want, "the loss train_step returned", rel=1e-5)
 
 
-@hint("optimizer.zero_grad() first (gradients add up otherwise), optimizer.step() after loss.backward().")
+@hint("Old gradients first go (they add up otherwise), and the optimizer steps only after the "
+      "backward pass.", then="optimizer.zero_grad(); loss.backward(); optimizer.step()")
 def test_one_step_updates_like_the_reference(learner, reference):
     """one step moves the parameters as SGD should"""
     model, features, labels = _setup(seed=1)
@@ -50,13 +53,15 @@ def test_one_step_updates_like_the_reference(learner, reference):
     learner.train_step(mine, torch.optim.SGD(mine.parameters(), lr=0.1), features, labels)
     reference.train_step(theirs, torch.optim.SGD(theirs.parameters(), lr=0.1), features, labels)
     if all(torch.equal(a, b) for a, b in zip(mine.parameters(), before.parameters())):
-        fail("after train_step the parameters are unchanged", hint="optimizer.step() applies the gradients.")
+        fail("after train_step the parameters are unchanged", hint="Computing gradients changes nothing by itself: the optimizer has to apply them.",
+             then="optimizer.step() after loss.backward()")
     for (name, got), want in zip(mine.named_parameters(), theirs.parameters()):
         if torch.allclose(got, want, atol=1e-6):
             continue
         if torch.allclose(got, want - 0.1 * 5.0, atol=1e-5):
             fail("the step used the old gradients plus the new ones: gradients add up until they are zeroed",
-                 hint="Call optimizer.zero_grad() before loss.backward().")
+                 hint="Gradients add up in `.grad` until they are zeroed: clear them at the start of every step.",
+                 then="optimizer.zero_grad() before loss.backward()")
         fail(f"after one step, the parameter `{name}` differs from what SGD gives "
              f"(largest difference {float((got - want).abs().max()):.3g})")
 

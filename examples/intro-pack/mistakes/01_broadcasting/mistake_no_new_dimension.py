@@ -1,6 +1,6 @@
 """Wrong on purpose: a - a is elementwise, shape (n,), all zeros.
 
-Must fail: "pairwise_differences(a)[i, j] is a[i] - a[j]".
+Must fail: "pairwise_differences gives every pair's difference".
 Says: "shape (3,), expected (3, 3)".
 """
 

@@ -1,7 +1,7 @@
 """Wrong on purpose: standardizes each row (dim=1) instead of each column.
 
 Must fail: "standardize scales each column".
-Passes: "pairwise_differences(a)[i, j] is a[i] - a[j]".
+Passes: "pairwise_differences gives every pair's difference".
 Says: "each row, not each column".
 """
 

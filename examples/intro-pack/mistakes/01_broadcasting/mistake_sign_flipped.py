@@ -1,6 +1,6 @@
 """Wrong on purpose: a[j] - a[i], the table transposed.
 
-Must fail: "pairwise_differences(a)[i, j] is a[i] - a[j]".
+Must fail: "pairwise_differences gives every pair's difference".
 Says: "the sign is the other way round".
 """
 

@@ -1,6 +1,6 @@
 """Wrong on purpose: layers kept in a plain list, which PyTorch does not look into.
 
-Must fail: "TinyNet(3, 5, 2) registers a hidden and an output Linear layer" and "forward gives the logits".
+Must fail: "TinyNet registers a hidden and an output Linear layer" and "forward gives the logits".
 Says: "no layers PyTorch can see".
 """
 import torch

@@ -1,7 +1,7 @@
 """Wrong on purpose: forward ends with a softmax.
 
 Must fail: "forward gives the logits".
-Passes: "TinyNet(3, 5, 2) registers a hidden and an output Linear layer".
+Passes: "TinyNet registers a hidden and an output Linear layer".
 Says: "ends with a softmax".
 """
 import torch
