@@ -26,7 +26,9 @@ def _dataset(learner, n, length, stride):
     return ds
 
 
-WINDOW_CODE = "Window i starts at s = i * stride: input tokens[s : s + length], target tokens[s + 1 : s + length + 1]; the starts are range(0, len(tokens) - length, stride)."
+WINDOW_CODE = ("With the tokens, length and stride that __init__ was given: window i starts at "
+               "s = i * stride; its input is tokens[s : s + length], its target tokens[s + 1 : s + length + 1]; "
+               "the starts are range(0, len(tokens) - length, stride).")
 
 
 @hint("The target is the input window moved one token to the right.", then=WINDOW_CODE)
@@ -68,7 +70,8 @@ def test_window_dataset_items(learner, reference):
 
 
 @hint("Count the window starts, one every `stride` tokens: a window needs length + 1 tokens from its "
-      "start.", then="__len__ returns len(range(0, len(self.tokens) - self.length, self.stride))")
+      "start.", then="__len__ returns len(range(0, len(tokens) - length, stride)), with the tokens, "
+           "length and stride that __init__ was given (keep them on self).")
 def test_window_dataset_length(learner, reference):
     """the length of WindowDataset counts the windows with a full target"""
     for n, length, stride in WINDOWS + [(4, 4, 1), (3, 5, 1)]:
