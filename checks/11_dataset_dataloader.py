@@ -183,8 +183,11 @@ def test_make_loader_shuffles_by_the_seed_alone(learner):
                   "DataLoader(..., generator=generator).")
 
 
-@hint("num_workers=2 starts two worker processes that call your dataset's __getitem__: the dataset "
-      "must work there too (keep only tensors and numbers in it).")
+@hint("num_workers=2 starts two worker processes, each with its own copy of your dataset, that call "
+      "its `__getitem__`: an item must depend on its index alone, and the dataset must work there too "
+      "(keep only tensors and numbers in it).",
+      then="__getitem__(self, index) computes window `index` from self.tokens and the index, and "
+           "changes nothing on self.")
 def test_make_loader_with_workers_gives_the_same_batches(learner, reference):
     """with num_workers=2 the loader gives the same batches"""
     # The learner's dataset where it can be batched at all, so that it is tried in the workers
