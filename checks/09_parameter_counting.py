@@ -16,7 +16,8 @@ def _build(learner, num_inputs, num_outputs):
     model = learner.NeuralNetwork(num_inputs, num_outputs)
     if not isinstance(model, torch.nn.Module):
         fail(f"NeuralNetwork({num_inputs}, {num_outputs}) is {describe(model)}, not an nn.Module",
-             hint="Write `class NeuralNetwork(torch.nn.Module):` and call super().__init__() first.")
+             hint="Subclass `torch.nn.Module`, and call its `__init__` first in yours.",
+             then="class NeuralNetwork(torch.nn.Module): with super().__init__() as the first line of __init__.")
     return model
 
 
@@ -28,7 +29,8 @@ def _count(learner, model, what, want, **kwargs):
     got = learner.count_parameters(model, **kwargs)
     if isinstance(got, torch.Tensor) and got.numel() == 1:
         fail(f"count_parameters({what}) returned {describe(got)}, expected the Python int {want}",
-             hint="p.numel() is already a Python int: sum those, without torch.tensor or torch.sum.")
+             hint="`numel()` already gives a Python int: add those up without making a tensor.",
+             then="return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)")
     if isinstance(got, bool) or not isinstance(got, numbers.Integral):
         fail(f"count_parameters({what}) returned {describe(got)}, expected the Python int {want}")
     return int(got)
@@ -49,8 +51,10 @@ def _load_reference_weights(model, ref):
 
 
 @pytest.mark.parametrize("sizes", SIZES, ids=SIZE_IDS)
-@hint("Listing A.4: Linear(num_inputs, 30), ReLU, Linear(30, 20), ReLU, Linear(20, num_outputs); "
-      "every Linear keeps its bias.")
+@hint("Listing A.4: three Linear layers, with 30 and then 20 hidden units and a ReLU after each "
+      "hidden layer; every Linear keeps its bias.",
+      then="Linear(num_inputs, 30), ReLU, Linear(30, 20), ReLU, Linear(20, num_outputs), in a "
+           "torch.nn.Sequential assigned to self.layers.")
 def test_network_has_the_layers_of_listing_a4(learner, reference, sizes):
     """NeuralNetwork has the parameters of Listing A.4"""
     torch.manual_seed(0)
@@ -74,8 +78,9 @@ def test_network_has_the_layers_of_listing_a4(learner, reference, sizes):
 
 
 @pytest.mark.parametrize("sizes", SIZES, ids=SIZE_IDS)
-@hint("forward should return self.layers(x) as it is: the logits, one row per example and "
-      "one column per class. No softmax (or other activation) after the last Linear.")
+@hint("forward returns the last layer's outputs as they are: the logits, one row per example and "
+      "one column per class. No softmax (or other activation) after the last Linear.",
+      then="def forward(self, x): return self.layers(x)")
 def test_forward_returns_logits(learner, reference, sizes):
     """forward returns logits: the same outputs as the book's network with the same weights"""
     torch.manual_seed(1)
@@ -84,8 +89,8 @@ def test_forward_returns_logits(learner, reference, sizes):
     if _shapes(model) != _shapes(ref):
         fail(f"NeuralNetwork{sizes} does not have the layers of Listing A.4 yet (see that check), "
              "so its outputs cannot be compared",
-             hint="Fix the layers first: Linear(num_inputs, 30), ReLU, Linear(30, 20), ReLU, "
-                  "Linear(20, num_outputs).")
+             hint="Fix the layers first: the check on Listing A.4's parameters says what differs.",
+             then="Linear(num_inputs, 30), ReLU, Linear(30, 20), ReLU, Linear(20, num_outputs).")
     _load_reference_weights(model, ref)
     x = torch.randn(6, sizes[0]) * 2
     with torch.no_grad():
@@ -103,13 +108,16 @@ def test_forward_returns_logits(learner, reference, sizes):
                      hint="No activation after the last layer: return the logits of the last "
                           "Linear as they are.")
     assert_tensors_match(got, want, f"{what} (with the book network's weights loaded)", atol=1e-5,
-                         hint="Use ReLU between the layers (torch.nn.ReLU()), in the order "
-                              "Linear, ReLU, Linear, ReLU, Linear, and nothing after the last Linear.")
+                         hint="A ReLU between the layers (`torch.nn.ReLU`), in the order Linear, "
+                              "ReLU, Linear, ReLU, Linear, and nothing after the last Linear.",
+                         then="torch.nn.Sequential(torch.nn.Linear(num_inputs, 30), torch.nn.ReLU(), "
+                              "torch.nn.Linear(30, 20), torch.nn.ReLU(), torch.nn.Linear(20, num_outputs))")
 
 
-@hint("Add up p.numel() for every p in model.parameters(): the numbers of every weight and bias.")
+@hint("Add up the number of entries (`numel()`) of every parameter of the model you are given "
+      "(`parameters()`): every weight and every bias.", then="return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)")
 def test_count_parameters_of_the_book_networks(learner, reference):
-    """count_parameters gives 2213 for NeuralNetwork(50, 3), and the right count for other sizes"""
+    """count_parameters gives 2213 for the book's network of 50 inputs and 3 outputs, and the right count for other sizes"""
     for sizes in [(50, 3), (2, 2), (7, 5), (100, 10), (1, 1)]:
         torch.manual_seed(0)
         model = reference.NeuralNetwork(*sizes)
@@ -125,7 +133,8 @@ def test_count_parameters_of_the_book_networks(learner, reference):
             fail(f"count_parameters(NeuralNetwork{sizes}) is {got}, expected {want}.{advice}")
 
 
-@hint("Every weight and bias counts: sum p.numel() over model.parameters(), whatever the name.")
+@hint("Every weight and every bias counts, whatever its name: see `parameters()` and `numel()`.",
+      then="return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)")
 def test_count_includes_biases(learner, reference):
     """count_parameters counts biases too"""
     for layer in [torch.nn.Linear(10, 4), torch.nn.Conv2d(3, 8, kernel_size=3)]:
@@ -154,7 +163,7 @@ class _Scaled(torch.nn.Module):
 
 
 @hint("Use model.parameters(): it yields every nn.Parameter (a `scale`, a `temperature`, ...), "
-      "not only the weight and bias of Linear layers, and no buffers.")
+      "not only the weight and bias of Linear layers, and no buffers.", then="return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)")
 def test_count_every_nn_parameter_and_no_buffers(learner, reference):
     """count_parameters counts every nn.Parameter, and no buffers"""
     model = _Scaled()
@@ -168,13 +177,13 @@ def test_count_every_nn_parameter_and_no_buffers(learner, reference):
         fail(f"count_parameters gave {got}, expected {want}: it counted the {buffers} numbers of "
              "the buffers too (BatchNorm's running mean and variance, a registered buffer)",
              hint="state_dict() holds buffers as well as parameters; model.parameters() holds "
-                  "only what the optimizer trains.")
+                  "only what the optimizer trains.", then="return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)")
     fail(f"count_parameters of a module with a Linear(6, 4) (28), an nn.Parameter `scale` (4), an "
          f"nn.Parameter `temperature` (1) and a BatchNorm1d(4) (8) gave {got}, expected {want}")
 
 
-@hint("Keep the parameters whose p.requires_grad is True, unless trainable_only is False; "
-      "then keep them all.")
+@hint("A frozen parameter has `requires_grad` off: leave those out, unless trainable_only is False; "
+      "then count them all.", then="return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)")
 def test_count_leaves_out_frozen_parameters(learner, reference):
     """count_parameters leaves out frozen parameters unless trainable_only=False"""
     torch.manual_seed(0)
@@ -212,7 +221,7 @@ class _TiedLM(torch.nn.Module):
 
 
 @hint("A shared (tied) parameter is one parameter: model.parameters() yields it once, while "
-      "state_dict() or a loop over every module sees it twice.")
+      "state_dict() or a loop over every module sees it twice.", then="return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)")
 def test_count_tied_weights_once(learner, reference):
     """count_parameters counts a parameter shared by two modules once"""
     model = _TiedLM()

@@ -77,27 +77,35 @@ def _same_losses(a, b):
 def _losses(learner, model, loader, num_epochs, lr):
     """Run the learner's train and insist on one Python float per batch."""
     with hint_on("modified by an inplace operation",
-                 "optimizer.step() changed the weights before loss.backward() could use them: in "
-                 "every batch call optimizer.zero_grad(), then loss.backward(), then optimizer.step().",
-                 "backward() found weights that step() had already changed:"):
+                 "`step()` changed the weights before `backward()` could use them: mind the order "
+                 "of the three calls in every batch.",
+                 "backward() found weights that step() had already changed:",
+                 then="In every batch call optimizer.zero_grad(), then loss.backward(), then "
+                      "optimizer.step(), in that order and each once."):
         losses = learner.train(model, loader, num_epochs=num_epochs, lr=lr)
     batches = len(loader) * num_epochs
     what = f"train(model, loader of {len(loader)} batches, num_epochs={num_epochs}, lr={lr})"
     if not isinstance(losses, (list, tuple)):
         fail(f"{what} returned {describe(losses)}, expected a list of {batches} losses (one per batch)",
-             hint="Start with losses = [], append every batch's loss, and return losses at the end.")
+             hint="Collect every batch's loss in a list, and return that list at the end.",
+             then="losses = [] before the loops, losses.append(loss.item()) in the loop over batches, "
+                  "return losses after the loops.")
     if len(losses) != batches:
         fail(f"{what} returned {len(losses)} losses, expected {batches}: one per batch, "
              f"{len(loader)} batches × {num_epochs} epochs",
-             hint="Append the loss inside the loop over batches, not once per epoch.")
+             hint="Append the loss inside the loop over batches, not once per epoch.",
+             then="losses.append(loss.item()) belongs in the inner loop, "
+                  "`for features, labels in train_loader:`, after optimizer.step().")
     for i, loss in enumerate(losses):
         if isinstance(loss, torch.Tensor):
             fail(f"{what}: loss {i} is {describe(loss)}, expected a Python float",
-                 hint="Append loss.item(): a tensor keeps its whole computation graph (and memory) "
-                      "alive, and it is not a number you can print or plot.")
+                 hint="Each loss must be a plain Python number, not a tensor: see `.item()`. A tensor "
+                      "keeps its whole computation graph (and memory) alive.",
+                 then="losses.append(loss.item())")
         if isinstance(loss, bool) or not isinstance(loss, float):
             fail(f"{what}: loss {i} is {describe(loss)}, expected a Python float",
-                 hint="Append loss.item(), the loss as a Python float.")
+                 hint="Each loss must be a Python float: see `.item()`.",
+                 then="losses.append(loss.item())")
     return list(losses)
 
 
@@ -127,12 +135,15 @@ def _train_with_mistake(model, loader, num_epochs, lr, mistake):
 MISTAKES = {
     "no zero_grad": (
         "the gradients add up from batch to batch: they are never reset",
-        "Call optimizer.zero_grad() in every batch, before loss.backward(): backward() adds to "
-        ".grad, it does not replace it."),
+        "`backward()` adds to `.grad`, it does not replace it: reset the gradients in every "
+        "batch (see `zero_grad`).",
+        "optimizer.zero_grad() in every batch, before loss.backward()."),
     "softmax": (
         "the loss was computed on softmax probabilities, not on the logits",
         "F.cross_entropy applies log-softmax itself: pass it the logits (the model's raw outputs). "
-        "A softmax before it squashes the loss and slows training."),
+        "A softmax before it squashes the loss and slows training.",
+        "logits = model(features); loss = F.cross_entropy(logits, labels), with no torch.softmax "
+        "in between."),
 }
 
 
@@ -148,30 +159,39 @@ def _compare_training(learner, reference, X, y, *, batch_size, num_epochs, lr, s
         return got
     if _same_params(got_params, _params(start), atol=0):
         fail(f"{what}: the weights never changed (losses {_rounded(got)})",
-             hint="In every batch: optimizer.zero_grad(), loss.backward(), then optimizer.step(); "
-                  "build the optimizer from model.parameters(). A step() before backward() finds "
-                  "no gradients and changes nothing.")
-    for mistake, (message, advice) in MISTAKES.items():
+             hint="The optimizer never moved the weights: it must hold this model's parameters, "
+                  "and `step()` must come after `backward()`, which fills the gradients.",
+             then="optimizer = torch.optim.SGD(model.parameters(), lr=lr); in every batch: "
+                  "optimizer.zero_grad(), loss.backward(), then optimizer.step().")
+    for mistake, (message, advice, code) in MISTAKES.items():
         mistaken_losses, mistaken_params = _train_with_mistake(copy.deepcopy(start), loader, num_epochs,
                                                                lr, mistake)
         if _same_losses(got, mistaken_losses) and _same_params(got_params, mistaken_params):
-            fail(f"{what}: {message}.\n  losses {_rounded(got)}\n  expected {_rounded(want)}", hint=advice)
+            fail(f"{what}: {message}.\n  losses {_rounded(got)}\n  expected {_rounded(want)}", hint=advice,
+                 then=code)
     for other_lr in (0.5, 0.1, 0.05, 0.01, 0.001, 1.0):
         if other_lr == lr:
             continue
         as_if = reference.train(copy.deepcopy(start), loader, num_epochs=num_epochs, lr=other_lr)
         if _same_losses(got, as_if):
             fail(f"{what}: the model trained as if lr were {other_lr}, not {lr}",
-                 hint="Pass the function's lr to the optimizer: torch.optim.SGD(model.parameters(), lr=lr).")
+                 hint="Give the optimizer the function's `lr` argument, not a number of your own.",
+                 then="torch.optim.SGD(model.parameters(), lr=lr)")
     if not _same_losses(got, want):
         index = next((i for i, (a, b) in enumerate(zip(got, want))
                       if not math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-5)), 0)
         fail(f"{what}: the losses differ from the book's loop from batch {index} on:\n"
              f"  got      {_rounded(got)}\n  expected {_rounded(want)}",
-             hint="Plain SGD(model.parameters(), lr=lr) and F.cross_entropy(logits, labels); in every "
-                  "batch zero_grad, backward, step, and nothing else that changes the weights.")
+             hint="Plain SGD over the model's parameters, cross-entropy on the logits, and in every "
+                  "batch `zero_grad`, `backward`, `step`, and nothing else that changes the weights.",
+             then=BOOK_LOOP)
     fail(f"{what}: the losses are right but the weights after training differ from the book's loop",
          hint="Do not change the model after the last batch's optimizer.step().")
+
+
+BOOK_LOOP = ("optimizer = torch.optim.SGD(model.parameters(), lr=lr); model.train(); for each batch: "
+             "logits = model(features); loss = F.cross_entropy(logits, labels); optimizer.zero_grad(); "
+             "loss.backward(); optimizer.step(); losses.append(loss.item()).")
 
 
 def _rounded(losses):
@@ -180,19 +200,21 @@ def _rounded(losses):
 
 # ToyDataset ---------------------------------------------------------------------------------
 
-@hint("Keep X and y in __init__; __getitem__(i) returns (self.features[i], self.labels[i]); "
-      "__len__ returns the number of rows.")
+@hint("Keep the features and the labels in `__init__`; `__getitem__` returns one example's pair "
+      "(features, label); `__len__` returns the number of examples.",
+      then="In __init__: self.features, self.labels = X, y; __getitem__(self, index) returns "
+           "(self.features[index], self.labels[index]); __len__ returns self.labels.shape[0].")
 def test_toy_dataset_returns_each_example(learner):
-    """ToyDataset(X, y) gives (X[i], y[i]) and its length"""
+    """ToyDataset gives each example, as a pair of features and label, and its length"""
     torch.manual_seed(4)
     for X, y in [(X_TRAIN, Y_TRAIN), (X_TEST, Y_TEST), (torch.randn(7, 3), torch.randint(0, 3, (7,)))]:
         ds = learner.ToyDataset(X, y)
         if not isinstance(ds, Dataset):
             fail(f"ToyDataset(X, y) is {describe(ds)}, not a torch.utils.data.Dataset",
-                 hint="Subclass it: class ToyDataset(Dataset):")
+                 hint="Subclass `torch.utils.data.Dataset`.", then="class ToyDataset(Dataset):")
         if len(ds) != len(y):
             fail(f"len(ToyDataset(X, y)) for {len(y)} examples is {len(ds)}, expected {len(y)}",
-                 hint="__len__ returns the number of examples: self.labels.shape[0].")
+                 hint="`__len__` returns the number of examples.", then="return self.labels.shape[0]")
         for i in range(len(y)):
             item = ds[i]
             if not isinstance(item, (tuple, list)) or len(item) != 2:
@@ -216,23 +238,28 @@ def _make(learner, n_train, n_test, batch_size):
 
 
 @pytest.mark.parametrize("batch_size", [2, 3])
-@hint("DataLoader(train_ds, batch_size=batch_size, shuffle=True, drop_last=True).")
+@hint("The train loader shuffles and drops its last incomplete batch: see the `shuffle` and "
+      "`drop_last` settings of `DataLoader`.",
+      then="DataLoader(train_ds, batch_size=batch_size, shuffle=True, drop_last=True)")
 def test_train_loader_shuffles_and_drops_the_last_batch(learner, batch_size):
     """the train loader shuffles and drops the last incomplete batch"""
     (train_loader, _), train_ds, _ = _make(learner, 7, 5, batch_size)
     if train_loader.dataset is not train_ds:
-        fail("the train loader does not load train_ds", hint="Pass train_ds to the train DataLoader.")
+        fail("the train loader does not load train_ds", hint="Pass train_ds to the train DataLoader.",
+             then="DataLoader(train_ds, batch_size=batch_size, shuffle=True, drop_last=True)")
     if train_loader.batch_size != batch_size:
         fail(f"make_loaders(..., batch_size={batch_size}) gave a train loader with batch_size "
-             f"{train_loader.batch_size}", hint="Pass batch_size=batch_size to DataLoader.")
+             f"{train_loader.batch_size}", hint="Pass the `batch_size` argument on to the DataLoader.",
+             then="DataLoader(train_ds, batch_size=batch_size, shuffle=True, drop_last=True)")
     if not isinstance(train_loader.sampler, RandomSampler):
         fail("the train loader does not shuffle: it gives the examples in the same order every epoch",
-             hint="shuffle=True for the train loader, so that every epoch sees the examples in a "
-                  "new order.")
+             hint="The train loader must shuffle, so that every epoch sees the examples in a new "
+                  "order: see `shuffle`.", then="DataLoader(train_ds, ..., shuffle=True, drop_last=True)")
     if not train_loader.drop_last:
         fail(f"the train loader keeps the last incomplete batch (7 examples in batches of {batch_size} "
              f"leave one of {7 % batch_size})",
-             hint="drop_last=True for the train loader: a tiny last batch gives a noisy update.")
+             hint="The train loader drops its last incomplete batch: a tiny last batch gives a noisy "
+                  "update. See `drop_last`.", then="DataLoader(train_ds, ..., shuffle=True, drop_last=True)")
     batches = list(train_loader)
     if len(batches) != 7 // batch_size or any(len(labels) != batch_size for _, labels in batches):
         fail(f"the train loader gave batches of sizes {[len(labels) for _, labels in batches]}, "
@@ -240,24 +267,28 @@ def test_train_loader_shuffles_and_drops_the_last_batch(learner, batch_size):
 
 
 @pytest.mark.parametrize("batch_size", [2, 3])
-@hint("DataLoader(test_ds, batch_size=batch_size, shuffle=False): no shuffling and no drop_last, "
-      "so every test example is scored once, in order.")
+@hint("No shuffling and no dropping for the test loader, so that every test example is scored "
+      "once, in order.", then="DataLoader(test_ds, batch_size=batch_size, shuffle=False)")
 def test_test_loader_keeps_every_example_in_order(learner, batch_size):
     """the test loader neither shuffles nor drops examples"""
     (_, test_loader), _, test_ds = _make(learner, 7, 5, batch_size)
     if test_loader.dataset is not test_ds:
-        fail("the test loader does not load test_ds", hint="Pass test_ds to the test DataLoader.")
+        fail("the test loader does not load test_ds", hint="Pass test_ds to the test DataLoader.",
+             then="DataLoader(test_ds, batch_size=batch_size, shuffle=False)")
     if test_loader.batch_size != batch_size:
         fail(f"make_loaders(..., batch_size={batch_size}) gave a test loader with batch_size "
-             f"{test_loader.batch_size}", hint="Pass batch_size=batch_size to DataLoader.")
+             f"{test_loader.batch_size}", hint="Pass the `batch_size` argument on to the DataLoader.",
+             then="DataLoader(test_ds, batch_size=batch_size, shuffle=False)")
     if isinstance(test_loader.sampler, RandomSampler):
         fail("the test loader shuffles the examples",
-             hint="shuffle=False (the default) for the test loader: evaluation needs no shuffling, "
-                  "and a fixed order makes results reproducible.")
+             hint="The test loader must not shuffle: evaluation needs no shuffling, and a fixed "
+                  "order makes results reproducible.",
+             then="DataLoader(test_ds, batch_size=batch_size): shuffle=False is the default.")
     if test_loader.drop_last:
         fail(f"the test loader drops the last incomplete batch: 5 examples in batches of {batch_size} "
              f"lose {5 % batch_size} of them from the accuracy",
-             hint="No drop_last for the test loader: every test example must be scored.")
+             hint="No drop_last for the test loader: every test example must be scored.",
+             then="DataLoader(test_ds, batch_size=batch_size): drop_last=False is the default.")
     features = [x for x, _ in test_loader]
     got = torch.cat(features) if features else torch.empty(0, 2)
     assert_tensors_match(got, test_ds.tensors[0], "the test examples, one batch after the other",
@@ -266,7 +297,8 @@ def test_test_loader_keeps_every_example_in_order(learner, batch_size):
 
 # train --------------------------------------------------------------------------------------
 
-@hint("losses.append(loss.item()) for every batch, and return losses.")
+@hint("Return a list with every batch's loss as a Python float: see `.item()`.",
+      then="losses.append(loss.item()) for every batch, and return losses.")
 def test_train_returns_a_python_float_per_batch(learner):
     """train returns the loss of every batch as a Python float"""
     loader = _in_order(X_TRAIN, Y_TRAIN, 2, drop_last=True)
@@ -275,8 +307,8 @@ def test_train_returns_a_python_float_per_batch(learner):
 
 
 @pytest.mark.parametrize("case", ["book data", "other data"])
-@hint("SGD(model.parameters(), lr=lr); for each batch: logits = model(features), "
-      "loss = F.cross_entropy(logits, labels), optimizer.zero_grad(), loss.backward(), optimizer.step().")
+@hint("Follow the book's loop: plain SGD over the model's parameters, cross-entropy on the logits, "
+      "and in every batch reset the gradients, backpropagate, and step.", then=BOOK_LOOP)
 def test_train_matches_the_book_loop(learner, reference, case):
     """train gives the same losses and weights as the book's loop"""
     if case == "book data":
@@ -290,15 +322,17 @@ def test_train_matches_the_book_loop(learner, reference, case):
 
 
 @pytest.mark.parametrize("lr", [0.05, 1.0])
-@hint("Give the optimizer the lr argument: torch.optim.SGD(model.parameters(), lr=lr), not a number.")
+@hint("Give the optimizer the function's `lr` argument, not a number of your own.",
+      then="torch.optim.SGD(model.parameters(), lr=lr)")
 def test_train_uses_the_learning_rate_it_is_given(learner, reference, lr):
     """train uses the lr it is given"""
     _compare_training(learner, reference, X_TRAIN, Y_TRAIN, batch_size=2, num_epochs=2, lr=lr,
                       seed=5, what=f"train(..., lr={lr})")
 
 
-@hint("Call model.train() at the start of train (the book does it at the start of each epoch): "
-      "compute_accuracy leaves the model in eval mode, where dropout is off.")
+@hint("Put the model in training mode at the start of train: compute_accuracy leaves it in eval "
+      "mode, where dropout is off. See `model.train()`.",
+      then="model.train() at the start of train (the book does it at the start of each epoch).")
 def test_train_puts_the_model_in_training_mode(learner):
     """train puts the model in training mode"""
     model = _net(3, dropout=0.5)
@@ -306,7 +340,8 @@ def test_train_puts_the_model_in_training_mode(learner):
     _losses(learner, model, _in_order(X_TRAIN, Y_TRAIN, 2, drop_last=True), num_epochs=2, lr=0.5)
     modes = [training for training, _ in model.calls]
     if not modes:
-        fail("train never called the model", hint="Compute logits = model(features) for every batch.")
+        fail("train never called the model", hint="Call the model on the features of every batch.",
+             then="logits = model(features) in the loop over batches.")
     if not all(modes):
         fail(f"train ran {modes.count(False)} of {len(modes)} forward passes with the model in eval "
              "mode (dropout off): a model handed over in eval mode stayed there")
@@ -314,20 +349,30 @@ def test_train_puts_the_model_in_training_mode(learner):
 
 # compute_accuracy ---------------------------------------------------------------------------
 
+def _same_accuracy(got, want):
+    """Equal as float32 arithmetic allows: the book counts in a float32 tensor, and its 3/5 is
+    0.6000000238. A wrong count or a mean of batch means misses by far more (1/n or so)."""
+    return math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-7)
+
+
 def _accuracy(learner, model, loader, what, want):
     got = learner.compute_accuracy(model, loader)
     if isinstance(got, torch.Tensor):
         fail(f"compute_accuracy({what}) returned {describe(got)}, expected the Python float {want!r}",
-             hint="Return a Python float: count with .sum().item() and divide Python numbers, or call "
-                  ".item() on the result.")
+             hint="Return a Python float, not a tensor: see `.item()`.",
+             then="Count with correct += (predictions == labels).sum().item() and divide Python "
+                  "numbers, or call .item() on the result.")
     if isinstance(got, bool) or not isinstance(got, float):
         fail(f"compute_accuracy({what}) returned {describe(got)}, expected the Python float {want!r}",
-             hint="correct / total_examples with `/` (not `//`) gives a Python float.")
+             hint="Divide with `/`, not `//`: true division of two counts gives a Python float.",
+             then="return correct / total_examples")
     return got
 
 
 @hint("Add up the correct predictions and the examples over all batches, and divide once at the "
-      "end: a mean of per-batch accuracies weighs a last batch of 1 example like a full one.")
+      "end: a mean of per-batch accuracies weighs a last batch of 1 example like a full one.",
+      then="correct += (predictions == labels).sum().item() and total_examples += len(labels) in "
+           "the loop; return correct / total_examples after it.")
 def test_compute_accuracy_counts_examples_not_batches(learner, reference):
     """compute_accuracy is the fraction of examples right, not a mean over batches"""
     X = torch.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, 1.0], [1.0, 3.0], [0.5, 0.2]])
@@ -336,7 +381,7 @@ def test_compute_accuracy_counts_examples_not_batches(learner, reference):
     model = _ArgmaxOfFeatures()
     want = reference.compute_accuracy(model, loader)
     got = _accuracy(learner, model, loader, "5 examples in batches of 2, 3 right", want)
-    if not math.isclose(got, want, abs_tol=1e-9):
+    if not _same_accuracy(got, want):
         per_batch = (1.0 + 0.5 + 0.0) / 3
         advice = (f" {per_batch} is the mean of the batch accuracies 1.0, 0.5 and 0.0: the last "
                   "batch holds only one example.") if math.isclose(got, per_batch, abs_tol=1e-6) else ""
@@ -348,12 +393,13 @@ def test_compute_accuracy_counts_examples_not_batches(learner, reference):
         loader = _in_order(X, y, batch_size, drop_last=False)
         want = reference.compute_accuracy(model, loader)
         got = _accuracy(learner, model, loader, f"11 examples in batches of {batch_size}", want)
-        if not math.isclose(got, want, abs_tol=1e-9):
+        if not _same_accuracy(got, want):
             fail(f"compute_accuracy on 11 examples in batches of {batch_size} is {got}, expected {want}")
 
 
-@hint("Call model.eval() at the start of compute_accuracy: in training mode dropout switches off "
-      "random units, so the predictions (and the accuracy) change from run to run.")
+@hint("Evaluate in eval mode: in training mode dropout switches off random units, so the "
+      "predictions (and the accuracy) change from run to run. See `model.eval()`.",
+      then="model.eval() at the start of compute_accuracy.")
 def test_compute_accuracy_uses_eval_mode(learner, reference):
     """compute_accuracy evaluates the model in eval mode (dropout off)"""
     torch.manual_seed(10)
@@ -367,15 +413,16 @@ def test_compute_accuracy_uses_eval_mode(learner, reference):
     torch.manual_seed(12)
     got = _accuracy(learner, model, loader, "a model with dropout", want)
     if any(training for training, _ in model.calls):
-        changed = f"it gave {got} where eval mode gives {want}" if not math.isclose(got, want) \
+        changed = f"it gave {got} where eval mode gives {want}" if not _same_accuracy(got, want) \
             else "the answer could change from run to run"
         fail(f"compute_accuracy ran the model in training mode, with dropout active: {changed}")
-    if not math.isclose(got, want, abs_tol=1e-9):
+    if not _same_accuracy(got, want):
         fail(f"compute_accuracy of a model with dropout is {got}, expected {want}")
 
 
-@hint("Wrap the loop in `with torch.no_grad():` — evaluation needs no gradients, and without it "
-      "every forward pass builds a graph that costs memory and time.")
+@hint("Evaluation needs no gradients: see `torch.no_grad`. Without it every forward pass builds a "
+      "graph that costs memory and time.",
+      then="with torch.no_grad(): around the loop over the batches.")
 def test_compute_accuracy_builds_no_graph(learner, reference):
     """compute_accuracy runs the model without building a graph"""
     loader = _in_order(X_TEST, Y_TEST, 2, drop_last=False)
@@ -390,8 +437,9 @@ def test_compute_accuracy_builds_no_graph(learner, reference):
 
 # The whole book example ---------------------------------------------------------------------
 
-@hint("Follow Listings A.9 and A.10: torch.manual_seed(123), NeuralNetwork(2, 2), "
-      "train(model, train_loader, num_epochs=3, lr=0.5); the other checks say which piece is off.")
+@hint("Follow Listings A.9 and A.10; the other checks say which piece is off.",
+      then="torch.manual_seed(123); model = NeuralNetwork(2, 2); "
+           "train(model, train_loader, num_epochs=3, lr=0.5).")
 def test_the_book_example_reaches_full_accuracy(learner, reference, record):
     """on the book's toy data the trained model gets every example right"""
     torch.manual_seed(123)
@@ -404,10 +452,10 @@ def test_the_book_example_reaches_full_accuracy(learner, reference, record):
     for name, loader in (("training", _in_order(X_TRAIN, Y_TRAIN, 5, drop_last=False)),
                          ("test", test_loader)):
         accuracy = reference.compute_accuracy(model, loader)
-        if accuracy != 1.0:
+        if not _same_accuracy(accuracy, 1.0):
             fail(f"after train(model, train_loader, num_epochs=3, lr=0.5) on the book's data the "
                  f"{name} accuracy is {accuracy}, expected 1.0 (losses {_rounded(losses)})")
     mine = _accuracy(learner, model, test_loader, "the trained model, on the book's test data", 1.0)
-    if mine != 1.0:
+    if not _same_accuracy(mine, 1.0):
         fail(f"compute_accuracy(model, test_loader) of the trained model is {mine}, but it gets "
              "both test examples right: expected 1.0")

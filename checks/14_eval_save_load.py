@@ -34,6 +34,12 @@ def _loader(n, batch_size, seed, num_inputs=2, num_classes=3):
     return DataLoader(TensorDataset(X, y), batch_size=batch_size)
 
 
+def _same_accuracy(got, want):
+    """Equal as float32 arithmetic allows: `(logits.argmax(1) == labels).float().mean().item()`
+    gives 4/7 as 0.5714285969. A wrong count or a mean of batch means misses by 1/n or so."""
+    return math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-7)
+
+
 def _evaluate(learner, model, loader, what):
     got = learner.evaluate(model, loader)
     if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -41,12 +47,18 @@ def _evaluate(learner, model, loader, what):
     for name, value in zip(("loss", "accuracy"), got):
         if isinstance(value, torch.Tensor) or isinstance(value, bool) or not isinstance(value, float):
             fail(f"the {name} from evaluate({what}) is {describe(value)}, expected a Python float",
-                 hint="Add up Python numbers (.item()) and divide them: that gives a float.")
+                 hint="Return Python floats, not tensors: see `.item()`.",
+                 then="total_loss += F.cross_entropy(logits, labels, reduction='sum').item() and "
+                      "correct += (logits.argmax(dim=1) == labels).sum().item(); divide both by the "
+                      "number of examples at the end.")
     return got
 
 
-@hint("Add up the loss of every example (F.cross_entropy(..., reduction='sum'), or the batch mean "
-      "times the batch size) and the number of examples, and divide once at the end.")
+@hint("Add up the loss of every example (see the `reduction` of cross-entropy, or weigh each batch "
+      "mean by its size) and the number of examples, and divide once at the end.",
+      then="total_loss += F.cross_entropy(logits, labels, reduction='sum').item(); "
+           "correct += (logits.argmax(dim=1) == labels).sum().item(); examples += len(labels); "
+           "return total_loss / examples, correct / examples")
 def test_evaluate_averages_over_examples(learner, reference):
     """evaluate gives the mean loss and the accuracy over examples, not over batches"""
     for n, batch_size, seed in [(7, 3, 0), (10, 4, 1), (5, 5, 2)]:
@@ -65,7 +77,7 @@ def test_evaluate_averages_over_examples(learner, reference):
             elif math.isclose(loss, sum(batch_losses), rel_tol=1e-4):
                 advice = " That is the sum of the batch means: divide by the number of examples."
             fail(f"evaluate({what}) gave loss {loss:.4f}, expected {want_loss:.4f}.{advice}")
-        if not math.isclose(accuracy, want_accuracy, abs_tol=1e-9):
+        if not _same_accuracy(accuracy, want_accuracy):
             advice = ""
             if math.isclose(accuracy, sum(batch_accuracies) / len(batch_accuracies), abs_tol=1e-6):
                 advice = " That is the mean of the batch accuracies: count correct examples over all batches."
@@ -73,8 +85,10 @@ def test_evaluate_averages_over_examples(learner, reference):
 
 
 @pytest.mark.parametrize("mode", ["train", "eval"])
-@hint("was_training = model.training; model.eval(); ... ; model.train(was_training). And the loop "
-      "inside `with torch.no_grad():`.")
+@hint("Evaluate in eval mode and without a graph (`model.eval()`, `torch.no_grad`), and leave the "
+      "model in the mode it came in: `model.training` says which.",
+      then="was_training = model.training; model.eval(); the loop inside `with torch.no_grad():`; "
+           "then model.train(was_training) before returning.")
 def test_evaluate_uses_eval_mode_and_restores_the_mode(learner, reference, mode):
     """evaluate runs in eval mode without a graph and puts the mode back"""
     torch.manual_seed(3)
@@ -88,15 +102,19 @@ def test_evaluate_uses_eval_mode_and_restores_the_mode(learner, reference, mode)
         fail("evaluate never called the model")
     if any(training for training, _ in model.calls):
         fail("evaluate ran the model in training mode: dropout was active, so the loss and accuracy "
-             "change from run to run", hint="Call model.eval() before the loop.")
+             "change from run to run", hint="Switch dropout off for evaluation: see `model.eval()`.",
+             then="model.eval() before the loop (and model.train(was_training) after it).")
     if any(grad for _, grad in model.calls):
-        fail("evaluate recorded a graph for every batch", hint="Put the loop inside `with torch.no_grad():`.")
+        fail("evaluate recorded a graph for every batch",
+             hint="Evaluation needs no gradients: see `torch.no_grad`.",
+             then="Put the loop inside `with torch.no_grad():`.")
     if model.training != (mode == "train"):
         fail(f"the model came to evaluate in {mode} mode and left it in "
              f"{'train' if model.training else 'eval'} mode",
-             hint="Remember model.training at the start and call model.train(was_training) at the end: "
-                  "a training loop that evaluates every epoch would otherwise go on without dropout.")
-    if not (math.isclose(got[0], want[0], rel_tol=1e-4) and math.isclose(got[1], want[1])):
+             hint="Remember the mode the model came in (`model.training`) and put it back at the end: "
+                  "a training loop that evaluates every epoch would otherwise go on without dropout.",
+             then="was_training = model.training at the start; model.train(was_training) at the end.")
+    if not (math.isclose(got[0], want[0], rel_tol=1e-4) and _same_accuracy(got[1], want[1])):
         fail(f"evaluate gave {got}, expected {want}")
 
 
@@ -105,8 +123,9 @@ def _ref_model(seed, num_inputs=2, num_outputs=3):
     return _Net(num_inputs, num_outputs)
 
 
-@hint("torch.save(model.state_dict(), path): the weights alone, as a dict of tensors. torch.save(model) "
-      "pickles the whole object, which needs your class (and trust) to load.")
+@hint("Save the weights alone, as a dict of tensors (see `state_dict`): saving the model itself "
+      "pickles the whole object, which needs your class (and trust) to load.",
+      then="torch.save(model.state_dict(), path)")
 def test_save_model_writes_the_state_dict(learner, tmp_path):
     """save_model writes the state_dict, loadable with weights_only=True"""
     model = _ref_model(4)
@@ -115,7 +134,9 @@ def test_save_model_writes_the_state_dict(learner, tmp_path):
         try:
             saved = torch.load(path, weights_only=True)
         except FileNotFoundError:
-            fail(f"save_model(model, {str(path)!r}) wrote no file there", hint="torch.save(..., path)")
+            fail(f"save_model(model, {str(path)!r}) wrote no file there",
+                 hint="Write to the path you are given: see `torch.save`.",
+                 then="torch.save(model.state_dict(), path)")
         except pickle.UnpicklingError:
             fail("the file save_model wrote is not a state_dict: torch.load(path, weights_only=True) "
                  "refuses it, so it holds a pickled object (the whole model?)")
@@ -128,8 +149,11 @@ def test_save_model_writes_the_state_dict(learner, tmp_path):
                 fail(f"the saved {key} differs from the model's")
 
 
-@hint("model = NeuralNetwork(num_inputs, num_outputs); model.load_state_dict(torch.load(path, "
-      "weights_only=True)); model.eval(); return model. load_state_dict returns a report of keys, not the model.")
+@hint("Build a fresh network, load the saved weights into it (`torch.load`, `load_state_dict`), "
+      "switch it to eval mode and return the network: `load_state_dict` returns a report of keys, "
+      "not the model.",
+      then="model = NeuralNetwork(num_inputs, num_outputs); "
+           "model.load_state_dict(torch.load(path, weights_only=True)); model.eval(); return model")
 def test_load_model_restores_the_weights_in_eval_mode(learner, reference, tmp_path):
     """load_model gives a network with the saved weights, in eval mode"""
     for num_inputs, num_outputs, seed in [(2, 2, 0), (5, 3, 1)]:
@@ -147,14 +171,16 @@ def test_load_model_restores_the_weights_in_eval_mode(learner, reference, tmp_pa
                       if type(model).__name__ == "_IncompatibleKeys" else "")
             fail(f"{what} returned {describe(model)}, expected the model.{advice}")
         if model.training:
-            fail(f"{what} returned a model in training mode", hint="Call model.eval() before returning it: "
-                 "it is loaded for predictions, and dropout or batch norm behave differently in training.")
+            fail(f"{what} returned a model in training mode", hint="Switch it to eval mode before "
+                 "returning it (`model.eval()`): it is loaded for predictions, and dropout or batch norm "
+                 "behave differently in training.", then="model.eval(); return model")
         x = torch.randn(6, num_inputs)
         with torch.no_grad():
             got, want = model(x), saved(x)
         if not torch.allclose(got, want, atol=1e-6):
             fail(f"{what} predicts other values than the saved model: the weights were not loaded",
-                 hint="model.load_state_dict(torch.load(path, weights_only=True)).")
+                 hint="Load the saved weights into the network you return: see `load_state_dict`.",
+                 then="model.load_state_dict(torch.load(path, weights_only=True))")
 
 
 @hint("Keep load_state_dict strict (the default): strict=False skips every key that does not fit, "
@@ -183,8 +209,11 @@ def _train_steps(model, optimizer, steps, seed):
         optimizer.step()
 
 
-@hint("Save a dict: {'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epoch': epoch}; "
-      "load it with torch.load and call load_state_dict on both, then return checkpoint['epoch'].")
+@hint("Save one dict with the model's and the optimizer's state dicts and the epoch; when loading, "
+      "restore both with `load_state_dict` and return the epoch.",
+      then="torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), "
+           "'epoch': epoch}, path); then checkpoint = torch.load(path, weights_only=True), "
+           "load_state_dict on both, return checkpoint['epoch'].")
 def test_checkpoint_resumes_training_exactly(learner, tmp_path):
     """a checkpoint resumes training exactly: model, optimizer and epoch"""
     model = _ref_model(7)
@@ -198,15 +227,19 @@ def test_checkpoint_resumes_training_exactly(learner, tmp_path):
     fresh = _ref_model(8)
     fresh_optimizer = torch.optim.Adam(fresh.parameters(), lr=0.01)
     with hint_on(r"Weights only load failed|weights_only", "Save plain data (state dicts, numbers): "
-                 "torch.load refuses pickled objects by default."):
+                 "torch.load refuses pickled objects by default.",
+                 then="Save model.state_dict() and optimizer.state_dict(), not the model or the "
+                      "optimizer themselves."):
         epoch = learner.load_checkpoint(path, fresh, fresh_optimizer)
     if epoch != 3 or isinstance(epoch, bool):
         fail(f"load_checkpoint returned {describe(epoch)}, expected the saved epoch 3")
     if not fresh_optimizer.state:
         fail("after load_checkpoint the optimizer has no state: Adam's running averages were not "
              "restored, so training resumes differently",
-             hint="Save optimizer.state_dict() in the checkpoint and call optimizer.load_state_dict(...) "
-                  "when loading.")
+             hint="The optimizer has state of its own: save it in the checkpoint and restore it when "
+                  "loading (see `state_dict`).",
+             then="'optimizer': optimizer.state_dict() in the saved dict, and "
+                  "optimizer.load_state_dict(checkpoint['optimizer']) when loading.")
     _train_steps(fresh, fresh_optimizer, 3, seed=2)
     resumed = [p.detach() for p in fresh.parameters()]
     if not all(torch.allclose(a, b, atol=1e-6) for a, b in zip(resumed, uninterrupted)):

@@ -1,7 +1,7 @@
 """Wrong on purpose: count_parameters returns the book's number whatever the model.
 
-Must fail: "count_parameters gives 2213 for NeuralNetwork(50, 3), and the right count for
-other sizes" (and every other counting check).
+Must fail: "count_parameters gives 2213 for the book's network of 50 inputs and 3 outputs, and
+the right count for other sizes" (and every other counting check).
 """
 
 import torch

@@ -2,7 +2,8 @@
 softmax rounds to 0.
 
 Must fail: "log_probabilities stay finite".
-Says: "log_softmax".
+Says: "log_softmax" and "for row 0, the logits [0.0, -200.0, 5.0], it gives [-5.0067, -inf,
+-0.0067], expected [-5.0067, -205.0067, -0.0067]" (the row's own values, rounded).
 """
 import torch
 import torch.nn.functional as F

@@ -1,6 +1,6 @@
 """Wrong on purpose: cross_entropy sums over the batch instead of averaging.
 
-Must fail: "cross_entropy is the mean of -log p(label)".
+Must fail: "cross_entropy is the mean negative log-probability".
 Says: ".mean()".
 """
 import torch

@@ -1,6 +1,6 @@
 """Wrong on purpose: cross_entropy passes softmax probabilities to F.cross_entropy.
 
-Must fail: "cross_entropy is the mean of -log p(label)".
+Must fail: "cross_entropy is the mean negative log-probability".
 Says: "applies one itself".
 """
 import torch

@@ -1,7 +1,7 @@
 """Wrong on purpose: make_loader leaves num_workers out.
 
 Must fail: "make_loader uses the batch size".
-Says: "num_workers=num_workers".
+Says: "the `num_workers` argument".
 """
 import torch
 from torch.utils.data import DataLoader, Dataset
