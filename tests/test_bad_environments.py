@@ -274,6 +274,12 @@ def _hints_shown(n: int):
     return after
 
 
+def _escaped_pack(dest: Path) -> None:
+    shutil.copytree(MINI, dest)
+    manifest = dest / "pack.toml"
+    manifest.write_text(manifest.read_text().replace('title = "Add two numbers"', 'title = "Add \\u001b[2J two"'))
+
+
 NEWER = json.dumps({"version": 2, "exercises": {"add": {"status": "passed", "hints_shown": 1, "ever_passed": True,
                                                          "streak": 3}}, "settings": {"theme": "dark"}})
 WRONG_TYPES = json.dumps({"version": 1, "exercises": {
@@ -400,6 +406,8 @@ CASES = [
          lambda env: setattr(env, "shell", '"$@" >/dev/full')),
     Case("stdout full, check: the verdict's code", ("check", "01"), 1, ("could not write the output",),
          lambda env: setattr(env, "shell", '"$@" >/dev/full')),
+    Case("pack verify names an escape sequence in a title", ("pack", "verify", "{base}/escaped"), 1,
+         ("escape sequence", "field 'title'"), lambda env: _escaped_pack(env.base / "escaped")),
     Case("check --all into a closed pipe exits non-zero", ("check", "--all"), 1, (),
          _with(_solved, lambda env: setattr(env, "shell", 'set -o pipefail; "$@" | true'))),
 ]
@@ -411,7 +419,7 @@ def test_bad_environment(case: Case) -> None:
     env = Env(base, _workspace(base), base / "torch-dojo")
     try:
         case.prepare(env)
-        args = tuple(a.replace("{ws}", str(env.ws)) for a in case.args)
+        args = tuple(a.replace("{ws}", str(env.ws)).replace("{base}", str(env.base)) for a in case.args)
         done = env.run(*args)
         both = done.stdout + done.stderr
         assert "Traceback" not in both, both
@@ -423,3 +431,19 @@ def test_bad_environment(case: Case) -> None:
         for cleanup in reversed(env.cleanups):
             cleanup()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_pack_text_that_would_drive_the_terminal_is_named(mini_pack) -> None:
+    """What `pack verify` reports (verify.py calls this per exercise): ESC and other control
+    characters in a title, task or hint; plain text and newlines are fine."""
+    from dataclasses import replace
+
+    from torch_dojo.pack import terminal_text_problems
+
+    exercise = mini_pack.find("add")
+    assert terminal_text_problems(replace(exercise, task="Line one.\n\tLine two [b]x[/b] [/]")) == []
+    bad = replace(exercise, title="Add \x1b[2J two", hints=("fine", "bell \x07"))
+    found = dict(terminal_text_problems(bad))
+    assert set(found) == {"field 'title'", "field 'hints[1]'"}
+    assert "escape sequence" in found["field 'title'"] and "character 5" in found["field 'title'"]
+    assert "control character" in found["field 'hints[1]'"]
