@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+
+import pytest
 
 from torch_dojo import workspace
 from torch_dojo.pack import load_pack
@@ -168,10 +171,6 @@ def test_creating_over_a_workspace_of_another_pack_adds_it_beside(tmp_path, mini
 
 
 # A marker that cannot be read, writes that fail, files that are not files (issue 12) -------
-
-import os  # noqa: E402
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("text", ["pack = [", "\xff\xfe", 'pack = "mini"\npacks = 3\n'])

@@ -34,6 +34,7 @@ A workspace.toml without ``[[packs]]`` (made by torch-dojo 0.1) holds its ``pack
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -290,7 +291,7 @@ def file_problem(path: Path) -> str:
         if not os.path.islink(path):
             return f"{path} cannot be looked at: {err.strerror or err}"
         target = os.readlink(path)
-        if err.errno == getattr(__import__("errno"), "ELOOP", -1):
+        if err.errno == errno.ELOOP:
             return f"{path} is a symbolic link that loops back on itself (it points to {target})"
         return f"{path} is a symbolic link to {target}, which does not exist"
     kind = info.st_mode
