@@ -74,3 +74,101 @@ def test_a_writer_killed_mid_save_leaves_a_readable_file(tmp_path):
         state = progress.load(path)
         assert not state.warning
         assert json.loads(path.read_text())["version"] == 1
+
+
+# Nothing the file holds stops the learner, and nothing in it is lost (issue 12) ------------
+
+def test_a_wrong_field_is_reset_alone_with_a_warning(tmp_path):
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"version": 1, "exercises": {
+        "add": {"status": ["passed"], "hints_shown": "1", "ever_passed": "no", "last_checked": 3, "failing": [1]},
+        "greet": {"status": "passed", "hints_shown": 2, "ever_passed": True, "failing": ["t"]},
+        "odd": "passed"}}))
+    state = progress.load(path)
+    assert state.of("add") == progress.ExerciseProgress()
+    assert (state.of("greet").status, state.of("greet").hints_shown, state.of("greet").failing) == ("passed", 2, ["t"])
+    assert '"hints_shown" was "1"' in state.warning and '"ever_passed" was "no"' in state.warning
+    assert "6 fields" in state.warning and not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_hints_shown_must_be_a_count_not_a_bool(tmp_path):
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"exercises": {"add": {"hints_shown": True}, "b": {"hints_shown": -1}}}))
+    state = progress.load(path)
+    assert state.of("add").hints_shown == 0 and state.of("b").hints_shown == 0 and "2 fields" in state.warning
+
+
+def test_unknown_fields_and_a_bom_survive_a_save(tmp_path):
+    path = tmp_path / "progress.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"version": 1, "theme": "dark",
+                                                   "exercises": {"add": {"hints_shown": 1, "streak": 4}}}).encode())
+    state = progress.reveal_hint(path, "add", 3)
+    assert not state.warning
+    saved = json.loads(path.read_text())
+    assert saved["theme"] == "dark" and saved["exercises"]["add"] == {**saved["exercises"]["add"], "streak": 4,
+                                                                      "hints_shown": 2}
+
+
+def test_a_newer_schema_is_read_but_never_written(tmp_path):
+    path = tmp_path / "progress.json"
+    text = json.dumps({"version": 2, "exercises": {"add": {"status": "passed", "ever_passed": True}}})
+    path.write_text(text)
+    state = progress.load(path)
+    assert state.of("add").ever_passed and "made by a newer torch-dojo (schema 2)" in state.warning
+    assert "upgrade" in state.warning
+    try:
+        progress.record_verdict(path, "add", "failed")
+    except progress.NotSaved as err:
+        assert "newer torch-dojo" in str(err)
+    else:
+        raise AssertionError("a newer file was written over")
+    assert path.read_text() == text
+
+
+def test_a_folder_in_the_way_is_shown_empty_and_never_replaced(tmp_path):
+    path = tmp_path / "progress.json"
+    path.mkdir()
+    (path / "keep").write_text("x")
+    state = progress.load(path)
+    assert "cannot be read" in state.warning and "folder" in state.warning and state.read_only
+    try:
+        progress.reveal_hint(path, "add", 2)
+    except progress.NotSaved as err:
+        assert "Is a directory" in str(err)
+    else:
+        raise AssertionError("saved over a folder")
+    assert (path / "keep").read_text() == "x"
+
+
+def test_two_corrupt_files_set_aside_in_one_second_get_two_names(tmp_path):
+    path = tmp_path / "progress.json"
+    for text in ("{x", "{y"):
+        path.write_text(text)
+        assert "could not be read" in progress.load(path).warning
+    assert sorted(p.read_text() for p in tmp_path.glob("progress.json.corrupt-*")) == ["{x", "{y"]
+
+
+def test_a_corrupt_file_replaced_meanwhile_is_not_set_aside(tmp_path, monkeypatch):
+    """list reads without the lock; by the time it holds it, another process saved good progress."""
+    path = tmp_path / "progress.json"
+    path.write_text("{x")
+    real = progress._read
+    calls = []
+
+    def read(p):
+        calls.append(p)
+        if len(calls) == 2:  # the re-read under the lock: a save came in between
+            path.write_text(json.dumps({"version": 1, "exercises": {"add": {"hints_shown": 2}}}))
+        return real(p)
+
+    monkeypatch.setattr(progress, "_read", read)
+    state = progress.load(path)
+    assert state.of("add").hints_shown == 2 and not state.warning
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_temp_file_left_by_a_killed_save_is_swept(tmp_path):
+    path = tmp_path / "progress.json"
+    (tmp_path / ".progress-dead.tmp").write_text("{")
+    progress.reveal_hint(path, "add", 2)
+    assert not list(tmp_path.glob(".progress-*.tmp"))

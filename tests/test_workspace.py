@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+
+import pytest
 
 from torch_dojo import workspace
 from torch_dojo.pack import load_pack
@@ -165,3 +168,95 @@ def test_creating_over_a_workspace_of_another_pack_adds_it_beside(tmp_path, mini
     found = workspace.create(tmp_path / "ws", second)
     assert [m.name for m in found.members] == ["mini", "second"]
     assert (found.root / "second" / "01_add.py").is_file() and (found.root / "01_add.py").is_file()
+
+
+# A marker that cannot be read, writes that fail, files that are not files (issue 12) -------
+
+
+@pytest.mark.parametrize("text", ["pack = [", "\xff\xfe", 'pack = "mini"\npacks = 3\n'])
+def test_an_unreadable_marker_is_an_error_never_no_workspace(tmp_path, mini_pack, text):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    marker = found.state / workspace.MARKER
+    marker.write_bytes(text.encode("latin-1"))
+    with pytest.raises(workspace.WorkspaceError, match="cannot read .*workspace.toml"):
+        workspace.find(tmp_path)
+    with pytest.raises(workspace.WorkspaceError):
+        workspace.create(tmp_path / "torch-dojo", mini_pack)
+    assert marker.read_bytes() == text.encode("latin-1")
+
+
+def test_a_marker_that_is_a_folder_is_not_a_fresh_place(tmp_path, mini_pack):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    (found.state / workspace.MARKER).unlink()
+    (found.state / workspace.MARKER).mkdir()
+    (found.root / "01_add.py").unlink()
+    with pytest.raises(workspace.WorkspaceError, match="cannot read"):
+        workspace.create(tmp_path / "torch-dojo", mini_pack)
+    assert not (found.root / "01_add.py").exists()
+
+
+def test_write_file_leaves_nothing_when_it_fails(tmp_path, monkeypatch):
+    target = tmp_path / "01_add.py"
+    target.write_text("mine")
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError):
+        workspace.write_file(target, b"x" * 100_000)
+    monkeypatch.undo()
+    assert target.read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == ["01_add.py"]
+
+
+def test_an_empty_starter_is_repaired_and_a_file_appearing_is_kept(tmp_path, mini_pack):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    (found.root / "01_add.py").write_text("")
+    changes = workspace.add_missing_starters(found, mini_pack)
+    assert changes.repaired == [found.root / "01_add.py"]
+    assert (found.root / "01_add.py").read_text() == mini_pack.find("add").starter.read_text()
+    assert workspace.write_file(found.root / "02_greet.py", b"new", replace=False) is False
+    assert (found.root / "02_greet.py").read_text() == mini_pack.find("greet").starter.read_text()
+
+
+def test_file_problem_names_what_is_there(tmp_path):
+    assert workspace.file_problem(tmp_path / "none.py").startswith("there is no file")
+    os.mkfifo(tmp_path / "fifo.py")
+    assert "named pipe" in workspace.file_problem(tmp_path / "fifo.py")
+    (tmp_path / "loop.py").symlink_to("loop.py")
+    assert "loops" in workspace.file_problem(tmp_path / "loop.py")
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")
+    assert "does not exist" in workspace.file_problem(tmp_path / "dangling.py")
+    (tmp_path / "dir.py").mkdir()
+    assert "a folder" in workspace.file_problem(tmp_path / "dir.py")
+    (tmp_path / "ok.py").write_text("x = 1")
+    (tmp_path / "link.py").symlink_to("ok.py")
+    assert workspace.file_problem(tmp_path / "ok.py") == "" == workspace.file_problem(tmp_path / "link.py")
+
+
+def test_reset_moves_what_is_not_a_file_into_the_backups(tmp_path, mini_pack):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    exercise = mini_pack.find("add")
+    target = found.root / "01_add.py"
+    target.unlink()
+    os.mkfifo(target)
+    backup = workspace.reset(found, exercise)
+    assert target.read_text() == exercise.starter.read_text()
+    assert backup.parent == found.backups and os.path.lexists(backup) and not backup.is_file()
+
+
+def test_two_resets_in_a_row_keep_both_backups(tmp_path, mini_pack, monkeypatch):
+    found = workspace.create(tmp_path / "torch-dojo", mini_pack)
+    exercise = mini_pack.find("add")
+
+    class Frozen(workspace.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return workspace.datetime(2026, 1, 1)
+
+    monkeypatch.setattr(workspace, "datetime", Frozen)
+    (found.root / "01_add.py").write_text("first")
+    one = workspace.reset(found, exercise)
+    (found.root / "01_add.py").write_text("second")
+    two = workspace.reset(found, exercise)
+    assert one != two and (one.read_text(), two.read_text()) == ("first", "second")

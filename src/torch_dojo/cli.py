@@ -1,8 +1,10 @@
 """The `torch-dojo` command: arguments in, domain calls, text or JSON out.
 
 Exit codes: 0 passed (or done), 1 not passed, 2 usage error (unknown exercise, missing
-file, bad pack, no workspace). Nothing here reads stdin, so it runs the same with no
-terminal at all.
+file, bad pack, no workspace) or a file that could not be read or written; once a verdict
+is reached, its code, whatever fails after it (saving progress, writing the output).
+Nothing here reads stdin, so it runs the same with no terminal at all, and with stdin,
+stdout or stderr closed, a console that cannot show UTF-8, or a current folder deleted.
 """
 
 from __future__ import annotations
@@ -35,19 +37,118 @@ class UsageError(Exception):
     pass
 
 
+class _OutputError(OSError):
+    """stdout could not be written (full, gone): not a problem with the learner's files."""
+
+
+class _Output:
+    """stdout, whose write errors say they are stdout's (every other OSError is a file's)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise _OutputError(err.errno, err.strerror) from err
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise _OutputError(err.errno, err.strerror) from err
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+_reached: list[int] = []  # the exit code a verdict set, once reached: kept whatever fails after it
+_cwd_gone = False  # the current folder was deleted (or moved) under us
+
+
 def main(argv: list[str] | None = None) -> int:
+    _guard_streams()
     args = _parser().parse_args(argv)
+    _reached.clear()
     try:
-        return args.command(args)
+        code = args.command(args)
+        sys.stdout.flush()  # a full stdout fails here, not after main returned
+        return code
     except (UsageError, PackError, PacksError, UnknownExercise, WorkspaceError, GradeError) as err:
         print(f"torch-dojo: {err}", file=sys.stderr)
-        return 2
+        return _reached[-1] if _reached else 2
     except KeyboardInterrupt:
         print("torch-dojo: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `torch-dojo list | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except BrokenPipeError:  # `torch-dojo list | head`: fine, unless a verdict did not pass
+        _silence_stdout()
+        return _reached[-1] if _reached else 0
+    except _OutputError as err:
+        _silence_stdout()
+        print(f"torch-dojo: could not write the output: {err.strerror or err}. Nothing else is affected: "
+              "run the command again with its output going where there is room (a terminal, a file).",
+              file=sys.stderr)
+        return _reached[-1] if _reached else 2
+    except OSError as err:  # a file of the workspace or a pack could not be read or written
+        print(f"torch-dojo: {_os_problem(err)}", file=sys.stderr)
+        return _reached[-1] if _reached else 2
+
+
+def _os_problem(err: OSError) -> str:
+    """What failed, why, and what to do, for an OSError no command turned into a message."""
+    if isinstance(err, progress.NotSaved):
+        return f"{err}. Your files are untouched; make the folder writable or free some space, then run this again."
+    what = f" {err.filename}" + (f" -> {err.filename2}" if err.filename2 else "") if err.filename else ""
+    return (f"could not use{what}: {err.strerror or err}. Nothing was changed that was not finished: fix that "
+            "(free some space, make the folder writable, or move the file away) and run this again.")
+
+
+def _guard_streams() -> None:
+    """Closed stdin, stdout or stderr (`<&-`, `>&-`) become /dev/null: no file we open can take
+    their place, and nothing fails for writing to them. A console that cannot show a character
+    gets '?' for it; write errors of stdout are told apart from those of the learner's files."""
+    global _cwd_gone
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))
+    for stream in (sys.stdout, sys.stderr):
+        if not _utf8(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if not isinstance(sys.stdout, _Output) and not sys.stdout.isatty():  # the TUI writes to a terminal itself
+        sys.stdout = _Output(sys.stdout)
+    try:
+        os.getcwd()
+        _cwd_gone = False
+    except OSError:  # deleted under us: work from a folder that exists (checks, doctor run processes)
+        _cwd_gone = True
+        os.chdir(Path.home() if Path.home().is_dir() else "/")
+
+
+def _utf8(stream) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+
+
+def _silence_stdout() -> None:
+    """What stdout still buffers goes nowhere, so exiting does not fail on it again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
 
 
 # Commands ---------------------------------------------------------------------------------
@@ -63,13 +164,21 @@ def start(args: argparse.Namespace) -> int:
     created, changes = found is None, []
     if created:
         place = args.workspace or (Path(os.environ[workspace.ENV_VAR]) if os.environ.get(workspace.ENV_VAR) else None)
-        found = packs.create_workspace(place or Path.cwd() / workspace.FOLDER, named)
+        if place is None and _cwd_gone:
+            raise UsageError("the current folder no longer exists (deleted or moved), so there is nowhere to find or "
+                             "create your workspace: `cd` to a folder that exists, or give --workspace DIR.")
+        found = packs.create_workspace(_given_path(place, "--workspace") if place else Path.cwd() / workspace.FOLDER,
+                                       named)
     elif named is not None:  # added, or brought up to date; no other pack is touched
         found, _, added = packs.add(found, named)
         changes.append(added)
     chosen = _select(args, found)
     changes += [workspace.add_missing_starters(found, pack) for pack in chosen.packs]
     moved = [m for change in changes for m in change.moved]
+    repaired = [p for change in changes for p in change.repaired]
+    if repaired:
+        print("These files were empty (a copy that failed earlier), so they hold the starter again: "
+              + ", ".join(p.name for p in repaired))
     if moved:  # printed before the workbook opens, so it stays in the terminal after it
         print("Renamed your files to the pack's new numbering: " + ", ".join(f"{m.old.name} -> {m.new.name}" for m in moved))
     if _interactive():
@@ -157,20 +266,23 @@ def check(args: argparse.Namespace) -> int:
     found = None if args.file else _require_workspace(args, chosen)  # before the exercise: its pack may be there
     exercise = chosen.find(args.exercise)
     if args.file:
-        file = Path(args.file)
-        if not file.is_file():
-            raise UsageError(f"no file at {file}.")
+        file = _given_path(args.file, "--file")
+        if workspace.file_problem(file):
+            raise UsageError(f"{workspace.file_problem(file)}: give the path of your exercise's .py file.")
     else:
         file = found.file_for(exercise)
+        _judgeable(file, chosen.address(exercise))
     verdict = runner.check(exercise, file, time_limit=args.timeout)
-    if found is not None:
-        _remember(found, exercise, verdict)
+    _reached.append(0 if verdict.passed else 1)
     if args.json:
         _print_json(verdict.to_json())
     else:
         print(render.verdict(verdict, render.stdout_style(), next_step=_next_step(chosen, exercise, verdict, found),
                              failures=None if args.verbose else render.SHOWN_FAILURES, all_failures=ALL_FAILURES))
-    return 0 if verdict.passed else 1
+    if found is not None:  # saved after it is shown: a verdict reached is never hidden
+        sys.stdout.flush()
+        _remember(found, exercise, verdict)
+    return _reached[-1]
 
 
 def _check_all(chosen: Selection, found: Workspace, args: argparse.Namespace) -> int:
@@ -178,14 +290,22 @@ def _check_all(chosen: Selection, found: Workspace, args: argparse.Namespace) ->
 
     style = render.stdout_style()
     verdicts: list[Verdict] = []
+    _reached.append(1)  # cut short (`| head`), not every exercise was seen to pass
+    unjudged = 0
     with WarmRunner() as warm:
         for exercise in chosen.exercises:
+            problem = workspace.file_problem(found.file_for(exercise))
+            if problem and os.path.lexists(found.file_for(exercise)):  # a missing one is an error verdict
+                unjudged += 1
+                print(f"torch-dojo: {chosen.address(exercise)} not judged: {problem}. Move it away, then "
+                      f"`torch-dojo reset {chosen.address(exercise)}` puts a fresh starter there.", file=sys.stderr)
+                continue
             verdict = warm.check(exercise, found.file_for(exercise), time_limit=args.timeout)
-            _remember(found, exercise, verdict)
             verdicts.append(verdict)
             if not args.json:
                 print(render.verdict(verdict, style, failures=None if args.verbose else render.SHOWN_FAILURES,
                                      all_failures=ALL_FAILURES) + "\n", flush=True)
+            _remember(found, exercise, verdict)
     passed = sum(v.passed for v in verdicts)
     if args.json:
         _print_json({"schema": ALL_SCHEMA, "verdict_schema": SCHEMA,
@@ -193,8 +313,9 @@ def _check_all(chosen: Selection, found: Workspace, args: argparse.Namespace) ->
                                  "duration": round(sum(v.duration for v in verdicts), 3)},
                      "verdicts": [v.to_json() for v in verdicts]})
     else:
-        print(f"{passed} of {len(verdicts)} exercises passed.")
-    return 0 if passed == len(verdicts) else 1
+        print(f"{passed} of {len(verdicts) + unjudged} exercises passed.")
+    _reached.append(0 if passed == len(verdicts) and not unjudged else 1)
+    return _reached[-1]
 
 
 def hint(args: argparse.Namespace) -> int:
@@ -206,7 +327,12 @@ def hint(args: argparse.Namespace) -> int:
         print("\n(No workspace here, so hints are not remembered: run `torch-dojo` to create one.)")
         return 0
     key = found.key(exercise)
-    shown = progress.reveal_hint(found.progress_file, key, len(exercise.hints)).of(key).hints_shown
+    try:
+        shown = _warn(progress.reveal_hint(found.progress_file, key, len(exercise.hints))).of(key).hints_shown
+        not_saved = None
+    except progress.NotSaved as err:  # the hint is shown all the same, and the learner told
+        shown = min(_load_progress(found).of(key).hints_shown + 1, len(exercise.hints))
+        not_saved = err
     for number, text in enumerate(exercise.hints[:shown], start=1):
         marker = ">" if number == shown else " "
         print(f"{marker} Hint {number} of {len(exercise.hints)}: {text}")
@@ -214,6 +340,9 @@ def hint(args: argparse.Namespace) -> int:
         print(f"\nThat was the last hint. Still stuck? `torch-dojo solution {address} --force` shows the answer.")
     else:
         print(f"\nRun `torch-dojo hint {address}` again for the next one.")
+    if not_saved is not None:
+        sys.stdout.flush()
+        _not_saved(not_saved, "so this hint is not remembered")
     return 0
 
 
@@ -235,10 +364,14 @@ def reset(args: argparse.Namespace) -> int:
     exercise = chosen.find(args.exercise)
     found = _require_workspace(args, chosen)
     backup = workspace.reset(found, exercise)
-    progress.mark_reset(found.progress_file, found.key(exercise))
     print(f"{found.file_for(exercise)} is a fresh starter again.")
     if backup:
         print(f"What you had is saved at {backup}")
+    try:
+        _warn(progress.mark_reset(found.progress_file, found.key(exercise)))
+    except progress.NotSaved as err:
+        sys.stdout.flush()
+        _not_saved(err, "so the exercise still shows its last verdict until you check it again")
     return 0
 
 
@@ -413,7 +546,28 @@ def _exercise_lists(chosen: Selection, state: progress.Progress | None, style: r
 
 
 def _find_workspace(args: argparse.Namespace) -> Workspace | None:
-    return workspace.find(Path.cwd(), args.workspace)
+    explicit = _given_path(args.workspace, "--workspace") if args.workspace else None
+    if explicit is None and os.environ.get(workspace.ENV_VAR):
+        explicit = _given_path(os.environ[workspace.ENV_VAR], f"${workspace.ENV_VAR}")
+    return workspace.find(None if _cwd_gone else Path.cwd(), explicit)
+
+
+def _given_path(text: str | Path, what: str) -> Path:
+    """A path the learner gave; one relative to a current folder that no longer exists cannot be found."""
+    path = Path(text).expanduser()
+    if _cwd_gone and not path.is_absolute():
+        raise UsageError(f"{what} {text} is relative to the current folder, which no longer exists (deleted or "
+                         "moved). `cd` to a folder that exists, or give the full path.")
+    return path
+
+
+def _judgeable(file: Path, address: str) -> None:
+    """Stop before the runner when the learner's path holds something that is not a file (a
+    missing file is judged: its verdict says to reset)."""
+    problem = workspace.file_problem(file)
+    if problem and os.path.lexists(file):
+        raise UsageError(f"{problem}. Nothing was judged. Move it away (or fix the link), then "
+                         f"`torch-dojo reset {address}` puts a fresh starter there.")
 
 
 def _require_workspace(args: argparse.Namespace, chosen: Selection) -> Workspace:
@@ -422,6 +576,9 @@ def _require_workspace(args: argparse.Namespace, chosen: Selection) -> Workspace
         raise WorkspaceError(f"{chosen.outside}; or judge any file with `torch-dojo check ID --file PATH`.")
     if found is None:
         where = args.workspace or os.environ.get(workspace.ENV_VAR)
+        if _cwd_gone and not where:
+            raise WorkspaceError("the current folder no longer exists (deleted or moved), so no workspace can be "
+                                 "found from it: `cd` into your workspace, or give --workspace DIR.")
         place = f"at {where}" if where else "in this folder or above it"
         raise WorkspaceError(f"no workspace {place}. Run `torch-dojo` to create one, or judge any file "
                              "with `torch-dojo check ID --file PATH`.")
@@ -433,14 +590,31 @@ def _load_progress(found: Workspace) -> progress.Progress:
 
 
 def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> None:
-    _warn(progress.record_verdict(found.progress_file, found.key(exercise), verdict.status.value))
+    """Save the verdict (after it was shown); one that cannot be saved is said, once a run."""
+    try:
+        _warn(progress.record_verdict(found.progress_file, found.key(exercise), verdict.status.value))
+    except progress.NotSaved as err:
+        _not_saved(err, "so this verdict is not remembered (the verdict itself stands)")
+
+
+_said: set[str] = set()  # warnings already printed by this run
 
 
 def _warn(state: progress.Progress) -> progress.Progress:
-    """Say on stderr when the progress file was unreadable and started afresh."""
-    if state.warning:
+    """Say on stderr, once a run, what was wrong with the progress file (set aside, fields reset,
+    not writable)."""
+    if state.warning and state.warning not in _said:
+        _said.add(state.warning)
         print(f"torch-dojo: warning: {state.warning}", file=sys.stderr)
     return state
+
+
+def _not_saved(err: progress.NotSaved, consequence: str) -> None:
+    text = (f"torch-dojo: {err}; {consequence}. Your exercise files are untouched: make the folder writable "
+            "or free some space, and the next run saves again.")
+    if str(err) not in _said:
+        _said.add(str(err))
+        print(text, file=sys.stderr)
 
 
 def _next_step(chosen: Selection, exercise: Exercise, verdict: Verdict, found: Workspace | None) -> str:
@@ -462,7 +636,7 @@ def _interactive() -> bool:
 
 
 def _print_json(data: dict) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json.dumps(data, indent=2, ensure_ascii=not _utf8(sys.stdout)))
 
 
 def _timeout(text: str) -> float:

@@ -359,3 +359,28 @@ def _version_problems(manifest: Path, specifier: object) -> list[Problem]:
         raise PackError([Problem(manifest, field, f"this pack needs torch-dojo {specifier}, and this is "
                                                   f"torch-dojo {__version__}. Update it: pip install -U torch-dojo")])
     return []
+
+
+# Control characters (ESC and the other C0 codes but tab and newline, DEL, the C1 codes):
+# written to a terminal, they move the cursor, clear the screen, retitle the window, ...
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text_problems(exercise: Exercise) -> list[tuple[str, str]]:
+    """The exercise's text (title, chapter, book, task, hints) that would drive the learner's
+    terminal rather than be read: ``(field, message)`` for each field holding a control
+    character such as ESC. For ``pack verify``; the CLI and the TUI show such text escaped."""
+    fields = [("title", exercise.title), ("chapter", exercise.chapter), ("book", exercise.book),
+              ("task", exercise.task)]
+    fields += [(f"hints[{number}]", text) for number, text in enumerate(exercise.hints)]
+    found = []
+    for name, text in fields:
+        match = _CONTROL.search(text or "")
+        if match:
+            code = match.group()
+            what = "an escape sequence (ESC" if code == "\x1b" else f"a control character ({code!r}"
+            found.append((f"field '{name}'",
+                          f"holds {what}, at character {match.start() + 1}): written to a terminal it would "
+                          "move the cursor, change colours or clear the screen instead of being read. "
+                          "Remove it; for colour or emphasis use plain words or Markdown."))
+    return found

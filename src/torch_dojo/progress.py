@@ -2,9 +2,17 @@
 
 Keyed by exercise slug (stable when a pack renumbers its exercises); the exercises of a
 pack beyond the workspace's first are keyed ``PACK/SLUG`` (``Workspace.key``), so two packs
-never share an entry. Callers pass the key; this module does not care which. A file that cannot
-be read is set aside (``progress.json.corrupt-…``) and progress starts afresh with a
-warning: a broken file never stops the learner.
+never share an entry. Callers pass the key; this module does not care which.
+
+Nothing the file holds stops the learner, and nothing in it is lost:
+
+- a file that is not JSON progress at all is set aside (``progress.json.corrupt-…``, a
+  unique name, under the lock) and progress starts afresh, with a warning;
+- a field of the wrong type (``"hints_shown": "1"``) is reset alone, with a warning naming it;
+  fields and entries this version does not know are kept as they are;
+- a file made by a newer torch-dojo (``"version"`` above ``VERSION``), or one that cannot be
+  read at all (a folder, no permission), is shown as far as it can be and never written:
+  every save raises ``NotSaved`` saying why.
 """
 
 from __future__ import annotations
@@ -13,10 +21,10 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 try:
     import fcntl
@@ -24,6 +32,7 @@ except ImportError:  # Windows: no advisory locks; atomic replace still holds
     fcntl = None
 
 VERSION = 1
+_TEMP_PREFIX, _TEMP_SUFFIX = ".progress-", ".tmp"
 
 
 class NotSaved(OSError):
@@ -38,12 +47,39 @@ class ExerciseProgress:
     ever_passed: bool = False
     last_checked: str = ""
     failing: list[str] = field(default_factory=list)  # the checks that did not pass last time
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # fields a newer version wrote
+
+    def to_json(self) -> dict:
+        known = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        return {**self.extra, **known, "failing": list(self.failing)}
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# each field's test; a value that fails it is reset to the default, alone
+_VALID: dict[str, Callable[[object], bool]] = {
+    "status": _is_str, "hints_shown": _is_count, "ever_passed": lambda v: isinstance(v, bool),
+    "last_checked": _is_str, "failing": _is_names,
+}
 
 
 @dataclass
 class Progress:
     exercises: dict[str, ExerciseProgress] = field(default_factory=dict)
-    warning: str = ""  # set when the file was unreadable and progress started afresh
+    warning: str = ""  # what was wrong with the file (set aside, fields reset, not writable): say it once
+    read_only: str = ""  # why this progress must never be saved over the file ("" : it may be)
+    version: int = VERSION
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # top-level fields a newer version wrote
 
     def of(self, key: str) -> ExerciseProgress:
         """The entry of a slug (or PACK/SLUG), a fresh one when there is none yet."""
@@ -57,32 +93,143 @@ class Progress:
         entry.last_checked = datetime.now().isoformat(timespec="seconds")
 
     def to_json(self) -> dict:
-        return {"version": VERSION, "exercises": {k: asdict(v) for k, v in sorted(self.exercises.items())}}
+        return {**self.extra, "version": VERSION,
+                "exercises": {k: v.to_json() for k, v in sorted(self.exercises.items())}}
+
+
+class _Unusable(ValueError):
+    """The file is not progress at all (not JSON, not an object of exercises)."""
+
+
+def _parse(raw: bytes) -> Progress:
+    """Progress from the file's bytes; raises _Unusable when there is nothing to keep."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise _Unusable(f"it is not JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise _Unusable(f"it holds a JSON {type(data).__name__}, not an object")
+    entries = data.get("exercises", {})
+    if not isinstance(entries, dict):
+        raise _Unusable(f"its \"exercises\" is a JSON {type(entries).__name__}, not an object")
+    problems: list[str] = []
+    version = data.get("version", VERSION)
+    if not _is_count(version) or version == 0:
+        problems.append(f"\"version\" was {json.dumps(version)}, read as {VERSION}")
+        version = VERSION
+    exercises = {}
+    for key, entry in entries.items():
+        if not isinstance(entry, dict):
+            problems.append(f"{key}: its entry was {json.dumps(entry)}, reset")
+            exercises[key] = ExerciseProgress()
+            continue
+        values, extra = {}, {}
+        for name, value in entry.items():
+            if name not in _VALID:
+                extra[name] = value
+            elif _VALID[name](value):
+                values[name] = list(value) if name == "failing" else value
+            else:
+                problems.append(f"{key}: \"{name}\" was {json.dumps(value)}, reset")
+        exercises[key] = ExerciseProgress(**values, extra=extra)
+    state = Progress(exercises, version=version,
+                     extra={k: v for k, v in data.items() if k not in ("version", "exercises")})
+    if problems:
+        shown = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+        state.warning = (f"{_short(problems)} of your progress file had the wrong type and "
+                         f"{'was' if len(problems) == 1 else 'were'} reset ({shown}); everything else is kept.")
+    return state
+
+
+def _short(problems: list[str]) -> str:
+    return "One field" if len(problems) == 1 else f"{len(problems)} fields"
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, None when there is none; OSError when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _unreadable(path: Path, err: OSError) -> Progress:
+    why = err.strerror or str(err)
+    if isinstance(err, IsADirectoryError):
+        todo = f"it is a folder, not a file: move it away ({path}) and torch-dojo starts a fresh one"
+    elif isinstance(err, PermissionError):
+        todo = f"give yourself read and write access to it (chmod u+rw {path})"
+    else:
+        todo = "fix what stops it being read, then run torch-dojo again"
+    reason = f"your progress file {path} cannot be read ({why})"
+    return Progress(warning=f"{reason}, so no progress is shown and none is saved until it can be: {todo}.",
+                    read_only=f"{reason}; nothing was written over it")
+
+
+def _newer(path: Path, state: Progress) -> Progress:
+    reason = (f"your progress file {path} was made by a newer torch-dojo (schema {state.version}): upgrade "
+              f"torch-dojo (pip install -U torch-dojo); this one knows schema {VERSION} only")
+    state.warning = f"{reason}. It is shown as far as this version understands it, and never written."
+    state.read_only = f"{reason}; the file is left as it was"
+    return state
 
 
 def load(path: Path) -> Progress:
+    """The progress in ``path`` (empty when there is none). Never raises for what the file
+    holds; a file that is not progress at all is set aside under the lock."""
+    return _load(path, locked=False)
+
+
+def _load(path: Path, *, locked: bool) -> Progress:
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        raw = _read(path)
+    except OSError as err:
+        return _unreadable(path, err)
+    if raw is None:
         return Progress()
     try:
-        data = json.loads(raw)
-        entries = data["exercises"]
-        known = ExerciseProgress.__dataclass_fields__
-        exercises = {str(slug): ExerciseProgress(**{k: v for k, v in entry.items() if k in known})
-                     for slug, entry in entries.items()}
-    except (ValueError, KeyError, TypeError, AttributeError):
-        aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-        os.replace(path, aside)
-        return Progress(warning=f"Your progress file could not be read, so progress starts afresh "
-                                f"(your exercise files are untouched). The old file is kept at {aside}.")
-    return Progress(exercises=exercises)
+        state = _parse(raw)
+    except _Unusable as err:
+        return _set_aside(path, raw, str(err), locked=locked)
+    return _newer(path, state) if state.version > VERSION else state
+
+
+def _set_aside(path: Path, raw: bytes, why: str, *, locked: bool) -> Progress:
+    """Move the unusable file to a unique name, under the lock, if it is still the same file:
+    another process may have saved good progress since it was read."""
+    try:
+        with contextlib.ExitStack() as stack:
+            if not locked:
+                stack.enter_context(_locked(path))
+                try:
+                    now = _read(path)
+                except OSError as err:
+                    return _unreadable(path, err)
+                if now != raw:  # replaced meanwhile: read what is there now
+                    return _load(path, locked=True)
+            fd, aside = tempfile.mkstemp(prefix=f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}-",
+                                         dir=path.parent)
+            os.close(fd)
+            try:
+                os.replace(path, aside)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(aside)
+                raise
+    except OSError as err:
+        reason = f"your progress file {path} could not be read ({why}) and could not be set aside ({err.strerror or err})"
+        return Progress(warning=f"{reason}: no progress is shown and none is saved until it is fixed or moved away.",
+                        read_only=f"{reason}; nothing was written over it")
+    return Progress(warning=f"Your progress file could not be read ({why}), so progress starts afresh "
+                            f"(your exercise files are untouched). The old file is kept at {aside}.")
 
 
 def save(path: Path, progress: Progress) -> None:
     """Write the whole file to a temporary sibling, flush it to disk, then swap it in."""
+    if progress.read_only:
+        raise NotSaved(f"progress could not be saved: {progress.read_only}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             json.dump(progress.to_json(), stream, indent=1)
@@ -93,6 +240,14 @@ def save(path: Path, progress: Progress) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _sweep_temporaries(path: Path) -> None:
+    """Temporary files a save killed mid-way left behind (called under the lock: no save is running)."""
+    with contextlib.suppress(OSError):
+        for left in path.parent.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                left.unlink()
 
 
 @contextlib.contextmanager
@@ -109,11 +264,17 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def update(path: Path, change: Callable[[Progress], None]) -> Progress:
-    """Load, change and save under the lock, so a TUI and a CLI never overwrite each other."""
+    """Load, change and save under the lock, so a TUI and a CLI never overwrite each other.
+
+    Raises NotSaved when the file cannot be written (or must not be: ``Progress.read_only``);
+    the file is then as it was."""
     try:
         with _locked(path):
-            progress = load(path)
+            progress = _load(path, locked=True)
+            if progress.read_only:
+                raise NotSaved(f"progress could not be saved: {progress.read_only}")
             change(progress)
+            _sweep_temporaries(path)
             save(path, progress)
     except NotSaved:
         raise

@@ -25,7 +25,7 @@ from functools import partial
 from typing import Callable
 
 from torch_dojo import checkscan, runner
-from torch_dojo.pack import MANIFEST, Exercise, Pack
+from torch_dojo.pack import MANIFEST, Exercise, Pack, terminal_text_problems
 from torch_dojo.report import Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
 
@@ -77,6 +77,7 @@ def verify_exercise(exercise: Exercise, check: Callable[..., Verdict] = runner.c
     _starter(found)
     _solution(found)
     _marks(found, checkscan.scan(exercise.checks.read_text(encoding="utf-8", errors="replace"), exercise.requires))
+    found.problems += [_at(exercise, MANIFEST, where, message) for where, message in terminal_text_problems(exercise)]
     return found
 
 

@@ -33,10 +33,13 @@ A workspace.toml without ``[[packs]]`` (made by torch-dojo 0.1) holds its ``pack
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
-import shutil
+import stat
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -104,17 +107,37 @@ class Workspace:
 
 
 def is_workspace(folder: Path) -> bool:
-    return (folder / STATE / MARKER).is_file()
+    """Whether ``folder`` has a marker: anything at .dojo/workspace.toml, even one that cannot be
+    read (opening it then says why), so a broken marker is never taken for "no workspace"."""
+    marker = folder / STATE / MARKER
+    try:
+        os.lstat(marker)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as err:
+        raise WorkspaceError(_unreadable_marker(marker, err.strerror or str(err))) from None
+    return True
 
 
-def find(start: Path, explicit: Path | None = None) -> Workspace | None:
-    """The workspace named by ``explicit`` or $TORCH_DOJO_WORKSPACE, else the one at or above ``start``."""
+def _unreadable_marker(marker: Path, why: str) -> str:
+    return (f"cannot read {marker}: {why}. It says which packs the workspace holds, so nothing is added to or "
+            "removed from this workspace until it can be read: fix it (or restore it), then run torch-dojo again. "
+            "Your exercise files and progress are untouched.")
+
+
+def find(start: Path | None, explicit: Path | None = None) -> Workspace | None:
+    """The workspace named by ``explicit`` or $TORCH_DOJO_WORKSPACE, else the one at or above
+    ``start`` (None: the current folder is gone, so there is nothing above it to search).
+
+    Raises WorkspaceError when a workspace is there but its marker cannot be read."""
     named = explicit or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
     if named is not None:
         named = named.expanduser().resolve()
         for folder in (named, named / FOLDER):
             if is_workspace(folder):
                 return open_at(folder)
+        return None
+    if start is None:
         return None
     for folder in (start.resolve(), *start.resolve().parents):
         if is_workspace(folder):
@@ -125,12 +148,20 @@ def find(start: Path, explicit: Path | None = None) -> Workspace | None:
 
 
 def open_at(root: Path) -> Workspace:
-    """The workspace at ``root`` with the packs its workspace.toml names."""
+    """The workspace at ``root`` with the packs its workspace.toml names (WorkspaceError when
+    it cannot be read, or names its packs in a shape this version does not know)."""
     data = _marker(root)
     members = []
-    for entry in data.get("packs", []) if isinstance(data.get("packs"), list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"]:
-            members.append(Member(entry["name"], str(entry.get("folder", "")), str(entry.get("path", ""))))
+    entries = data.get("packs", [])
+    marker = root / STATE / MARKER
+    if not isinstance(entries, list):
+        raise WorkspaceError(_unreadable_marker(marker, "its `packs` is not a list of [[packs]] tables"))
+    for number, entry in enumerate(entries, start=1):
+        if not (isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"]
+                and all(isinstance(entry.get(k, ""), str) for k in ("folder", "path"))):
+            raise WorkspaceError(_unreadable_marker(
+                marker, f"its [[packs]] table {number} needs a `name`, and text for `folder` and `path`"))
+        members.append(Member(entry["name"], entry.get("folder", ""), entry.get("path", "")))
     if not members and isinstance(data.get("pack"), str) and data["pack"]:
         members.append(Member(data["pack"]))  # a workspace of torch-dojo 0.1: its one pack at the root
     return Workspace(root, tuple(members))
@@ -144,7 +175,7 @@ def create(where: Path, pack: Pack, *, path: str = "") -> Workspace:
         raise WorkspaceError(f"{where} is a file, not a folder: choose another place for the workspace.")
     try:
         (where / STATE).mkdir(parents=True, exist_ok=True)
-        if not (where / STATE / MARKER).exists():
+        if not is_workspace(where):
             _write_marker(where, pack.name, datetime.now().isoformat(timespec="seconds"),
                           (Member(pack.name, "", path),))
     except OSError as err:
@@ -188,10 +219,19 @@ def pack_name(workspace: Workspace) -> str:
 
 
 def _marker(root: Path) -> dict:
+    """What workspace.toml says; {} when there is none. WorkspaceError when it cannot be read:
+    never taken for an empty marker, which would add or drop packs."""
+    marker = root / STATE / MARKER
     try:
-        return tomllib.loads((root / STATE / MARKER).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return tomllib.loads(marker.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
         return {}
+    except OSError as err:
+        raise WorkspaceError(_unreadable_marker(marker, err.strerror or str(err))) from None
+    except UnicodeDecodeError:
+        raise WorkspaceError(_unreadable_marker(marker, "it is not UTF-8 text")) from None
+    except tomllib.TOMLDecodeError as err:
+        raise WorkspaceError(_unreadable_marker(marker, f"it is not valid TOML ({err})")) from None
 
 
 def _write_marker(root: Path, first: str, created: str, members: tuple[Member, ...]) -> None:
@@ -201,10 +241,78 @@ def _write_marker(root: Path, first: str, created: str, members: tuple[Member, .
         lines += ["", "[[packs]]", f"name = {json.dumps(member.name)}", f"folder = {json.dumps(member.folder)}"]
         if member.path:
             lines.append(f"path = {json.dumps(member.path)}")
-    marker = root / STATE / MARKER
-    tmp = marker.with_name(f".{MARKER}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, marker)
+    write_file(root / STATE / MARKER, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def write_file(target: Path, data: bytes, *, replace: bool = True) -> bool:
+    """Write ``data`` to ``target`` whole or not at all: a unique temporary sibling, flushed,
+    then renamed over it. With ``replace=False`` a file that appeared there meanwhile is kept
+    (returns False). A write that fails leaves nothing behind (and raises OSError)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(tmp, 0o644)
+        if replace:
+            os.replace(tmp, target)
+            return True
+        try:
+            os.link(tmp, target)  # never over a file the learner made since
+        except FileExistsError:
+            return False
+        except OSError:  # a filesystem without hard links
+            if os.path.lexists(target):
+                return False
+            os.replace(tmp, target)
+            return True
+        os.unlink(tmp)
+        return True
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def file_problem(path: Path) -> str:
+    """Why ``path`` cannot be read as a learner's file ("" when it can): not there, a folder,
+    a FIFO or device (reading would block or never end), a link that loops or leads nowhere.
+    Looks without opening, so it never blocks."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return f"there is no file at {path}"
+    except OSError as err:
+        return f"{path} cannot be looked at: {err.strerror or err}"
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        if not os.path.islink(path):
+            return f"{path} cannot be looked at: {err.strerror or err}"
+        target = os.readlink(path)
+        if err.errno == errno.ELOOP:
+            return f"{path} is a symbolic link that loops back on itself (it points to {target})"
+        return f"{path} is a symbolic link to {target}, which does not exist"
+    kind = info.st_mode
+    if stat.S_ISREG(kind):
+        try:
+            os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+        except OSError as err:
+            return f"{path} cannot be read: {err.strerror or err}"
+        return ""
+    what = ("a folder" if stat.S_ISDIR(kind) else
+            "a named pipe (FIFO): reading it would wait for a writer forever" if stat.S_ISFIFO(kind) else
+            "a device" if stat.S_ISCHR(kind) or stat.S_ISBLK(kind) else
+            "a socket" if stat.S_ISSOCK(kind) else "not a regular file")
+    return f"{path} is {what}, not a Python file"
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -218,6 +326,7 @@ class Moved:
 class StarterChanges:
     added: list[Path] = field(default_factory=list)
     moved: list[Moved] = field(default_factory=list)
+    repaired: list[Path] = field(default_factory=list)  # empty files (a copy that failed) given the starter again
 
 
 def add_missing_starters(workspace: Workspace, pack: Pack) -> StarterChanges:
@@ -225,23 +334,37 @@ def add_missing_starters(workspace: Workspace, pack: Pack) -> StarterChanges:
 
     When an exercise's file name changed (a new id in front of the same slug), the
     learner's file under the old name is moved to the new one; only exercises the learner
-    never had get a fresh starter.
+    never had get a fresh starter. A starter is written whole or not at all; an empty file
+    (what a copy that failed on a full disk left, in older versions) gets the starter again.
+    Anything at a learner's path that is not a file (a link, a folder, a FIFO) is left alone.
     """
     changes = StarterChanges()
     current = {exercise.file for exercise in pack.exercises}
     workspace.folder_for(pack).mkdir(parents=True, exist_ok=True)
     for exercise in pack.exercises:
         target = workspace.file_for(exercise)
-        if target.exists():
+        if os.path.lexists(target):
+            if _is_empty_file(target):
+                starter = exercise.starter.read_bytes()
+                if starter:
+                    write_file(target, starter)
+                    changes.repaired.append(target)
             continue
         earlier = _earlier_file(workspace, exercise, current)
         if earlier is not None:
             os.replace(earlier, target)
             changes.moved.append(Moved(earlier, target))
-        else:
-            shutil.copyfile(exercise.starter, target)
+        elif write_file(target, exercise.starter.read_bytes(), replace=False):
             changes.added.append(target)
     return changes
+
+
+def _is_empty_file(path: Path) -> bool:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
 
 
 def _earlier_file(workspace: Workspace, exercise: Exercise, current: set[str]) -> Path | None:
@@ -253,17 +376,34 @@ def _earlier_file(workspace: Workspace, exercise: Exercise, current: set[str]) -
 
 
 def reset(workspace: Workspace, exercise: Exercise) -> Path | None:
-    """Put a fresh starter in place; return where the learner's previous file was saved."""
+    """Put a fresh starter in place; return where the learner's previous file was saved.
+
+    The backup and the starter are each written whole (a unique temporary file, renamed), the
+    backup first: a reset that fails midway leaves the learner's file as it was. What is at the
+    path but is not a file (a folder, a FIFO, a broken link) is moved into the backups, never read.
+    Raises WorkspaceError saying what failed."""
     target = workspace.file_for(exercise)
     backup = None
-    if target.exists():
-        # another pack's files may share names with the first pack's: each has its own backups
-        backups = workspace.backups if target.parent == workspace.root else workspace.backups / exercise.pack
-        backups.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        backup = backups / f"{target.stem}.{stamp}{target.suffix}"
-        shutil.copy2(target, backup)
-    tmp = target.with_name(f".{target.name}.reset")
-    shutil.copyfile(exercise.starter, tmp)
-    os.replace(tmp, target)
+    moved = False
+    try:
+        if os.path.lexists(target):
+            # another pack's files may share names with the first pack's: each has its own backups
+            backups = workspace.backups if target.parent == workspace.root else workspace.backups / exercise.pack
+            backups.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            backup = backups / f"{target.stem}.{stamp}{target.suffix}"
+            if _is_regular(target):
+                data = target.read_bytes()
+                while not write_file(backup, data, replace=False):  # two resets in one microsecond
+                    backup = backup.with_name(f"{backup.stem}-{os.getpid()}{backup.suffix}")
+            else:
+                os.replace(target, backup)  # a rename: nothing is opened, nothing can block
+                moved = True
+        write_file(target, exercise.starter.read_bytes())
+    except OSError as err:
+        where = f" ({err.filename})" if err.filename and str(err.filename) != str(target) else ""
+        kept = (f"What was there is now at {backup}" if moved else
+                "Your file is as it was" + (f", and a copy is at {backup}" if backup and os.path.lexists(backup) else ""))
+        raise WorkspaceError(f"cannot reset {target}: {err.strerror or err}{where}. {kept}. Free some space or "
+                             "make the folder writable, then reset again.") from None
     return backup
