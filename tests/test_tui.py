@@ -241,19 +241,20 @@ async def test_reset_asks_first_then_backs_up_the_learners_file(make_app, mini_p
 
 
 async def test_edit_opens_the_editor_and_checks_what_it_saved(make_app, found, monkeypatch):
-    opened: list[Path] = []
+    opened: list[list[str]] = []
 
-    def fake_editor(file: Path) -> int:
-        opened.append(file)
-        file.write_text(GOOD_ADD)
+    def fake_editor(words: list[str]) -> int:
+        opened.append(words)
+        Path(words[-1]).write_text(GOOD_ADD)
         return 0
 
-    monkeypatch.setattr(editor, "edit", fake_editor)
+    monkeypatch.setenv("VISUAL", "true --wait")
+    monkeypatch.setattr(editor, "run", fake_editor)
     app = make_app()
     monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
     async with app.run_test() as pilot:
         await pilot.press("e")
-        assert opened == [found.root / "01_add.py"]
+        assert opened == [["true", "--wait", str(found.root / "01_add.py")]]
         await until(pilot, lambda: status_in_progress(found, "add") == "passed")
 
 
