@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import stat
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def problem(path: Path) -> str:
     except OSError as err:
         if err.errno == errno.ELOOP:
             return (f"{path} is a symbolic link that loops (it leads back to itself), so there is no file "
-                    f"to read. Remove the link (rm '{path}'), then press x for a fresh starter.")
+                    f"to read. Remove the link (rm {shlex.quote(str(path))}), then press x for a fresh starter.")
         if err.errno == errno.ENOTDIR:
             return (f"{path} cannot be reached: a part of its path is a file, not a folder. "
                     "Put the folder back, then press x for a fresh starter.")
@@ -38,7 +39,7 @@ def problem(path: Path) -> str:
         return (f"{path} is a folder, not a Python file. Move the folder elsewhere (torch-dojo never deletes "
                 "a folder), then press x for a fresh starter.")
     return (f"{path} is {kind}, not a Python file, so torch-dojo does not open it (reading it could wait "
-            f"forever). Remove it (rm '{path}'), then press x for a fresh starter.")
+            f"forever). Remove it (rm {shlex.quote(str(path))}), then press x for a fresh starter.")
 
 
 def in_the_way(path: Path) -> bool:
@@ -62,7 +63,7 @@ def _dangling(path: Path) -> str:
     except OSError:
         return ""  # nothing there at all
     return (f"{path} is a symbolic link to {target}, which does not exist. Put the file back there, or "
-            f"remove the link (rm '{path}') and press x for a fresh starter.")
+            f"remove the link (rm {shlex.quote(str(path))}) and press x for a fresh starter.")
 
 
 def kind_of(mode: int) -> str:

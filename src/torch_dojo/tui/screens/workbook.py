@@ -345,6 +345,8 @@ class WorkbookScreen(Screen):
 
     def action_reset(self) -> None:
         exercise = self.current
+        if self.notice_gone():
+            return
 
         def answered(yes: bool | None) -> None:
             if not yes:
