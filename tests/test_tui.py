@@ -776,3 +776,15 @@ async def test_an_editor_that_cannot_run_never_takes_the_terminal(make_app, tmp_
         assert said(app, "The editor could not start")
         await pilot.press("n")
         assert app.screen.current.slug == "greet"
+
+
+async def test_a_file_turned_into_a_looping_link_while_shown_is_named(make_app, found):
+    app = make_app(check=judged())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.screen.watcher._thread.is_alive())
+        await pilot.pause(0.5)
+        loop(found.root / "01_add.py")  # the watcher's event names a path that resolve() cannot follow
+        await until(pilot, lambda: "loops" in flat(text_of(app, "#source-body")))
+        await pilot.press("r")
+        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        assert app.checks_started == 0 and "loops" in flat(verdict_text(app))

@@ -12,6 +12,7 @@ never written again, and a learner's "file" that is a pipe or a folder is named,
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Callable
@@ -233,7 +234,7 @@ class WorkbookScreen(Screen):
         if self.notice_gone():  # the watched folder moved: its events are of files now elsewhere
             return
         file = self.workbook.file_for(self.current)
-        if file in message.paths or file.resolve() in message.paths:
+        if file in message.paths or Path(os.path.realpath(file)) in message.paths:  # (a looping link: as is)
             now = signature(file)
             if now is not None and now != self._checked.get(file):
                 self.start_check(self.current, "saved")
