@@ -783,8 +783,11 @@ async def test_a_file_turned_into_a_looping_link_while_shown_is_named(make_app, 
     async with app.run_test(size=(120, 30)) as pilot:
         await until(pilot, lambda: app.screen.watcher._thread.is_alive())
         await pilot.pause(0.5)
-        loop(found.root / "01_add.py")  # the watcher's event names a path that resolve() cannot follow
+        loop(found.root / "01_add.py")
         await until(pilot, lambda: "loops" in flat(text_of(app, "#source-body")))
+        (found.root / "02_greet.py").write_text("x = 1\n")  # another file's save: the shown one is looked up
+        await pilot.pause(1.5)
+        assert app.is_running
         await pilot.press("r")
         await until(pilot, lambda: "add" in app.workbook.verdicts)
         assert app.checks_started == 0 and "loops" in flat(verdict_text(app))
