@@ -10,7 +10,6 @@ import contextlib
 import io
 import os
 import shutil
-import stat
 import subprocess
 import threading
 import time

@@ -388,7 +388,7 @@ class WorkbookScreen(Screen):
             return
         # The editor is found before the terminal is handed over, and whatever happens while it
         # runs, the terminal comes back (Textual's suspend() does not resume after an exception).
-        failed: Exception | None = None
+        failed: BaseException | None = None
         try:
             words = editor.command(file)
             with self.app.suspend():
