@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import shutil
+import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from rich.console import Console
 from textual.widgets import Markdown, OptionList, TabbedContent
 
 from torch_dojo import progress, runner, workspace
-from torch_dojo.report import Status, Verdict
+from torch_dojo.report import CheckResult, Status, Verdict
 from torch_dojo.runner.environment import Environment
 from torch_dojo.tui import editor
 from torch_dojo.tui.app import DojoApp
@@ -241,19 +245,20 @@ async def test_reset_asks_first_then_backs_up_the_learners_file(make_app, mini_p
 
 
 async def test_edit_opens_the_editor_and_checks_what_it_saved(make_app, found, monkeypatch):
-    opened: list[Path] = []
+    opened: list[list[str]] = []
 
-    def fake_editor(file: Path) -> int:
-        opened.append(file)
-        file.write_text(GOOD_ADD)
+    def fake_editor(words: list[str]) -> int:
+        opened.append(words)
+        Path(words[-1]).write_text(GOOD_ADD)
         return 0
 
-    monkeypatch.setattr(editor, "edit", fake_editor)
+    monkeypatch.setenv("VISUAL", "true --wait")
+    monkeypatch.setattr(editor, "run", fake_editor)
     app = make_app()
     monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
     async with app.run_test() as pilot:
         await pilot.press("e")
-        assert opened == [found.root / "01_add.py"]
+        assert opened == [["true", "--wait", str(found.root / "01_add.py")]]
         await until(pilot, lambda: status_in_progress(found, "add") == "passed")
 
 
@@ -381,3 +386,407 @@ async def test_two_packs_are_listed_pack_by_pack_and_their_progress_kept_apart(t
         await until(pilot, lambda: "1 of 4 passed" in text_of(app, "#pack-progress-label"))
         assert status_in_progress(found, "add") == "not tried"
         assert (found.root / "01_add.py").read_text() == mini_pack.find("add").starter.read_text()
+
+
+# Nothing lost, nothing thrown: the workbook under a bad environment --------------------------
+#
+# Filesystem failures are real where this machine allows: a tmpfs of its own, remounted
+# read-only or filled up (root may mount here; elsewhere those tests skip and say why), an
+# immutable progress file (chattr +i), real pipes, folders and symbolic links.
+
+def flat(text: str) -> str:
+    """``text`` with its line breaks (where a long path wrapped) as single spaces."""
+    return " ".join(text.split())
+
+
+def said(app, text: str) -> list[str]:
+    """The notifications (title and message) that contain ``text``."""
+    return [f"{n.title}: {n.message}" for n in app._notifications if text in f"{n.title}: {n.message}"]
+
+
+def judged(status: Status = Status.FAILED, message: str = "add(1, 2) is -1, expected 3",
+           hint: str = "Use the + operator.", output: str = ""):
+    """A check function that judges at once, with one check that says ``message``."""
+    def check(exercise, file, **kwargs) -> Verdict:
+        result = CheckResult("test_adds_small_numbers", status, "" if status is Status.PASSED else message,
+                             hint="" if status is Status.PASSED else hint)
+        return Verdict(exercise.id, exercise.slug, exercise.title, status, checks=(result,), output=output)
+    return check
+
+
+class Disk:
+    """A tmpfs of its own at ``path``: ``read_only()`` remounts it so; ``fill()`` leaves no room."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read_only(self) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True, capture_output=True)
+
+    def fill(self) -> Path:
+        filler = self.path / "filler.bin"
+        with contextlib.suppress(OSError), open(filler, "wb") as stream:
+            while True:
+                stream.write(b"\0" * 65536)
+                stream.flush()
+        return filler
+
+
+@pytest.fixture
+def disk(tmp_path: Path):
+    point = tmp_path / "disk"
+    point.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a real read-only or full disk needs root and mount(8) to mount a tmpfs")
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(point)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not allowed here: {made.stderr.strip()}")
+    yield Disk(point)
+    subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def app_on(pack, root: Path, **kwargs) -> DojoApp:
+    """The workbook of a workspace made at ``root`` (checks counted in ``app.checks_started``)."""
+    kwargs.setdefault("probe", lambda: CPU_ONLY)
+    check = kwargs.pop("check", runner.check)
+    found = workspace.open_at(root) if workspace.is_workspace(root) else workspace.create(root, pack)
+
+    def counted(*args, **kw):
+        app.checks_started += 1
+        return check(*args, **kw)
+
+    app = DojoApp(Workbook.open(pack, found), check=counted, **kwargs)
+    app.checks_started = 0
+    return app
+
+
+async def test_on_a_read_only_disk_the_verdict_is_shown_then_that_progress_was_not_saved(mini_pack, disk):
+    root = disk.path / "torch-dojo"
+    workspace.create(root, mini_pack)
+    (root / "01_add.py").write_text(WRONG_ADD)
+    disk.read_only()
+    app = app_on(mini_pack, root)  # real checks, run from the read-only folder
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: said(app, "Progress not saved"))
+        await pilot.pause()
+        text = verdict_text(app)
+        assert "FAILED" in text and "add(1, 2) is -1, expected 3" in text  # the verdict, not hidden
+        assert not said(app, "could not run the checks")
+        [note] = said(app, "Progress not saved")
+        assert "progress could not be saved" in note and "Read-only file system" in note
+        assert "remount it read-write" in note  # what to do
+        assert "progress not saved: Read-only file system" in text_of(app, "#status")
+        assert "✗ 01" in str(app.screen.query_one(OptionList).get_option("add").prompt)  # this session knows
+
+        first = mini_pack.find("add").hints[0]
+        await pilot.press("h")  # the hint is shown, though not remembered
+        assert first in app.screen.query_one("#task-body", Markdown).source
+        assert len(said(app, "Progress not saved")) == 1  # the same reason is said once
+
+        await pilot.press("x", "y")
+        assert (root / "01_add.py").read_text() == WRONG_ADD
+        [reset] = said(app, "Nothing was reset")
+        assert "Read-only file system" in reset and "Your file is as it was" in reset
+
+        await pilot.press("s")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, WorkbookScreen)
+    assert not (root / ".dojo" / "progress.json").exists()
+
+
+async def test_on_a_full_disk_the_verdict_is_shown_and_saving_resumes_once_there_is_room(mini_pack, disk):
+    root = disk.path / "torch-dojo"
+    workspace.create(root, mini_pack)
+    filler = disk.fill()
+    app = app_on(mini_pack, root, check=judged(Status.PASSED))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: said(app, "Progress not saved"))
+        assert "PASSED" in verdict_text(app)
+        [note] = said(app, "Progress not saved")
+        assert "No space left on device" in note and "free some space" in note
+        assert not list((root / ".dojo").glob(".progress-*"))  # a failed save leaves nothing behind
+        filler.unlink()
+        await pilot.press("r")
+        await until(pilot, lambda: said(app, "saved again"))
+        assert status_in_progress(workspace.open_at(root), "add") == "passed"
+        assert "not saved" not in text_of(app, "#status")
+
+
+@pytest.fixture
+def immutable(tmp_path: Path):
+    """chattr +i on a file (undone afterwards); skips where the filesystem cannot."""
+    made: list[Path] = []
+
+    def set_on(path: Path) -> None:
+        done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True) \
+            if shutil.which("chattr") else None
+        if done is None or done.returncode != 0:
+            pytest.skip(f"chattr +i is not possible here: {done.stderr.strip() if done else 'no chattr'}")
+        made.append(path)
+
+    yield set_on
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+
+
+async def test_a_reset_done_but_not_remembered_says_both(mini_pack, found, immutable):
+    mine = found.root / "01_add.py"
+    mine.write_text(WRONG_ADD)
+    progress.update(found.progress_file, lambda s: s.record_verdict("add", "failed"))
+    immutable(found.progress_file)
+    app = app_on(mini_pack, found.root, check=judged())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: said(app, "Progress not saved"))  # checked where the learner left off
+        await pilot.press("x", "y")
+        assert mine.read_text() == mini_pack.find("add").starter.read_text()
+        assert said(app, "is a fresh starter again")
+        note = said(app, "Progress not saved")[-1]
+        assert "Operation not permitted" in note and "chattr -i" in note
+    assert [b.read_text() for b in found.backups.glob("01_add.*.py")] == [WRONG_ADD]
+    assert status_in_progress(found, "add") == "failed"  # the file on disk is as it was
+
+
+async def test_a_read_only_dojo_folder_keeps_the_workbook_going(mini_pack, found):
+    state = found.state
+    bound = subprocess.run(["mount", "--bind", str(state), str(state)], capture_output=True, text=True)
+    if bound.returncode != 0:
+        pytest.skip(f"a read-only bind mount is not allowed here: {bound.stderr.strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(state)], check=True, capture_output=True)
+        app = app_on(mini_pack, found.root, check=judged())
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("h")
+            assert mini_pack.find("add").hints[0] in app.screen.query_one("#task-body", Markdown).source
+            await pilot.press("r")
+            await until(pilot, lambda: "add" in app.workbook.verdicts)
+            await pilot.pause()
+            assert "FAILED" in verdict_text(app)
+            assert "Read-only file system" in said(app, "Progress not saved")[0]
+    finally:
+        subprocess.run(["umount", "-l", str(state)], capture_output=True)
+
+
+async def test_the_progress_warning_is_said_once_and_again_for_a_new_one(make_app, found):
+    found.progress_file.write_text("{x")
+    app = make_app(check=judged())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert len(said(app, "could not be read")) == 1
+        await pilot.press("r")
+        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await pilot.press("h")
+        await pilot.pause()
+        assert len(said(app, "could not be read")) == 1  # saved twice since, said once
+        await pilot.pause(1.1)  # a set-aside file of another second
+        found.progress_file.write_text("{broken again")
+        await pilot.press("r")
+        await until(pilot, lambda: len(said(app, "could not be read")) == 2)
+    assert len(list(found.state.glob("progress.json.corrupt*"))) == 2
+
+
+MARKUP = "[/] [bold]not bold [draft]"
+
+
+async def test_markup_in_paths_titles_hints_and_messages_is_shown_as_written(tmp_path):
+    from conftest import copy_of_mini
+
+    from torch_dojo.pack import load_pack
+
+    folder = copy_of_mini(tmp_path / "pack")
+    manifest = folder / "pack.toml"
+    manifest.write_text(manifest.read_text().replace("Mini pack for tests", f"Pack {MARKUP}")
+                        .replace("Add two numbers", f"Add {MARKUP}")
+                        .replace("Python has an operator for that.", f"Hint {MARKUP}"))
+    pack = load_pack(folder)
+    root = tmp_path / "a[/]b [draft]" / "torch-dojo"
+    app = app_on(pack, root, first_run=True,
+                 check=judged(message=f"Message {MARKUP}", hint=f"Check hint {MARKUP}", output=f"Out {MARKUP}\n"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen) and app.screen.query(Markdown))
+        assert str(root) in app.screen.query_one(Markdown).source
+        await pilot.press("enter")
+        assert f"Add {MARKUP}" in text_of(app, "#title") and str(root) in text_of(app, "#title")
+        assert f"Pack {MARKUP}" in app.title
+        await pilot.press("r")
+        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await pilot.pause()
+        assert f"Message {MARKUP}" in verdict_text(app) and f"Check hint {MARKUP}" in verdict_text(app)
+        assert f"Out {MARKUP}" in "\n".join(str(line) for line in app.screen.query_one("OutputView").lines)
+        await pilot.press("h")
+        await pilot.pause()
+        assert said(app, f"Hint {MARKUP}")
+        await pilot.press("x")
+        assert str(root) in str(app.screen.query_one(".question").content)
+        await pilot.press("n", "s", "y")
+        assert isinstance(app.screen, SolutionScreen)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, MessageScreen)
+
+
+def fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def folder(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.mkdir()
+
+
+def loop(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to(path.name)
+
+
+def dangling(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to(path.parent / "nowhere.py")
+
+
+def device(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to(os.devnull)  # a character device
+
+
+@contextlib.contextmanager
+def readers_of(pipe: Path):
+    """Yields a list that grows whenever something has the pipe open for reading (as a reader
+    that waits for a writer does); a writer is then opened and closed, so that a reader waiting
+    goes on: the test fails instead of hanging."""
+    seen: list[float] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.05):
+            try:
+                fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO while nobody reads
+            except OSError:
+                continue
+            seen.append(time.monotonic())
+            os.close(fd)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("make, says, resets", [
+    (fifo, "is a named pipe (FIFO), not a Python file", False),
+    (folder, "is a folder, not a Python file", False),
+    (device, "is a device, not a Python file", False),
+    (loop, "is a symbolic link that loops", True),
+    (dangling, "which does not exist", True),
+])
+async def test_a_learner_file_that_is_not_a_file_is_named_and_never_opened(make_app, mini_pack, found,
+                                                                             make, says, resets):
+    mine = found.root / "01_add.py"
+    make(mine)
+    app = make_app(check=judged())
+    with readers_of(mine) if make is fifo else contextlib.nullcontext([]) as readers:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            assert says in flat(text_of(app, "#source-body"))
+            await pilot.press("r")
+            await until(pilot, lambda: "add" in app.workbook.verdicts)
+            await pilot.pause()
+            assert app.checks_started == 0  # nothing to judge: the runner is not asked
+            assert "ERROR" in verdict_text(app) and says in flat(verdict_text(app))
+            await pilot.press("x", "y")
+            await pilot.pause()
+            if resets:
+                assert mine.read_text() == mini_pack.find("add").starter.read_text()
+                assert said(app, "fresh starter again")
+            else:
+                assert says in said(app, "Nothing was reset")[0]
+                assert not mine.is_file() and (mine.is_dir() or os.path.islink(mine) or mine.exists())
+            await pilot.press("n")
+            assert app.screen.current.slug == "greet"
+            assert readers == []  # the pipe was never opened
+
+
+@pytest.mark.parametrize("how", ["moved", "deleted"])
+async def test_a_workspace_moved_away_is_said_and_never_made_again(make_app, found, tmp_path, how):
+    app = make_app(check=judged())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.watcher._thread.is_alive())
+        await pilot.pause(0.5)  # the watch is set up
+        if how == "moved":
+            found.root.rename(tmp_path / "elsewhere")
+            (tmp_path / "elsewhere" / "01_add.py").write_text(GOOD_ADD)  # its events come under the old name
+        else:
+            shutil.rmtree(found.root)
+        await until(pilot, lambda: said(app, "is no longer there"))  # the watcher's event: no key pressed
+        assert app.checks_started == 0
+        await pilot.press("r", "h", "x")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, WorkbookScreen)
+        assert "moved or vanished" in text_of(app, "#status")
+        assert len(said(app, "is no longer there")) == 1
+        assert app.checks_started == 0
+    assert not found.root.exists()  # no ghost .dojo at the old place
+    if how == "moved":
+        assert not (tmp_path / "elsewhere" / ".dojo" / "progress.json").exists()
+
+
+async def test_a_workspace_that_goes_while_a_check_runs_is_not_made_again(make_app, found, tmp_path):
+    def check(exercise, file, **kwargs) -> Verdict:
+        found.root.rename(tmp_path / "elsewhere")
+        return judged(Status.PASSED)(exercise, file)
+
+    app = make_app(check=check)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await until(pilot, lambda: said(app, "is no longer there"))
+        assert "PASSED" in verdict_text(app)
+    assert not found.root.exists()
+
+
+async def test_an_editor_that_cannot_run_never_takes_the_terminal(make_app, tmp_path, monkeypatch):
+    taken: list[str] = []
+
+    @contextlib.contextmanager
+    def suspend():  # as Textual's: an exception inside leaves the terminal suspended
+        taken.append("suspended")
+        yield
+        taken.append("resumed")
+
+    app = make_app()
+    monkeypatch.setattr(app, "suspend", suspend)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "no-such-editor-here")
+    async with app.run_test() as pilot:
+        await pilot.press("e")
+        assert taken == [] and said(app, "not on your PATH")
+        broken = tmp_path / "broken-editor"
+        broken.write_text("#!/no/such/interpreter\n")
+        broken.chmod(0o755)
+        monkeypatch.setenv("EDITOR", str(broken))
+        await pilot.press("e")
+        assert taken == ["suspended", "resumed"]
+        assert said(app, "The editor could not start")
+        await pilot.press("n")
+        assert app.screen.current.slug == "greet"
+
+
+async def test_a_file_turned_into_a_looping_link_while_shown_is_named(make_app, found):
+    app = make_app(check=judged())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.screen.watcher._thread.is_alive())
+        await pilot.pause(0.5)
+        loop(found.root / "01_add.py")
+        await until(pilot, lambda: "loops" in flat(text_of(app, "#source-body")))
+        (found.root / "02_greet.py").write_text("x = 1\n")  # another file's save: the shown one is looked up
+        await pilot.pause(1.5)
+        assert app.is_running
+        await pilot.press("r")
+        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        assert app.checks_started == 0 and "loops" in flat(verdict_text(app))

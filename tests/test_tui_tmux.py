@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -13,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINI
+from tests.test_tui import WRONG_ADD, disk  # noqa: F401  (disk: a tmpfs of its own, a fixture)
+from torch_dojo import workspace
+from torch_dojo.pack import load_pack
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -74,3 +78,34 @@ def test_a_learner_opens_the_workbook_saves_a_file_and_quits(terminal, tmp_path)
     assert "1 of 2 passed" in screen
     term.keys("q")
     term.wait_for("EXITED 0")
+
+
+def test_a_learner_file_that_is_a_pipe_is_named_and_q_still_quits(terminal, tmp_path):
+    root = workspace.create(tmp_path / "torch-dojo", load_pack(MINI), path=str(MINI)).root
+    mine = root / "01_add.py"
+    mine.unlink()
+    os.mkfifo(mine)
+    term = terminal(sys.executable, "-m", "torch_dojo")
+    term.wait_for("01 · Add two numbers")
+    term.keys("3")  # the file's tab: a reader of the pipe would wait for a writer forever
+    term.wait_for("FIFO")
+    term.keys("r")
+    term.wait_for("ERROR")
+    term.keys("q")
+    term.wait_for("EXITED 0", timeout=20)
+    assert stat.S_ISFIFO(os.lstat(mine).st_mode)  # left as it was
+
+
+def test_a_read_only_workspace_shows_the_verdict_then_that_progress_was_not_saved(terminal, disk):
+    root = workspace.create(disk.path / "torch-dojo", load_pack(MINI), path=str(MINI)).root
+    (root / "01_add.py").write_text(WRONG_ADD)
+    disk.read_only()
+    term = terminal(sys.executable, "-m", "torch_dojo", "--workspace", str(root))
+    term.wait_for("01 · Add two numbers")
+    term.keys("r")
+    screen = term.wait_for("Progress not saved")
+    assert "FAILED" in screen and "could not run the checks" not in screen
+    term.keys("h")
+    term.wait_for("Python has an operator")
+    term.keys("q")
+    term.wait_for("EXITED 0", timeout=20)

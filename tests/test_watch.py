@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from pathlib import Path
 
-from torch_dojo.tui.watch import polling_reason
+import pytest
+
+from torch_dojo.tui.watch import Watcher, polling_reason
 
 MOUNTS = """\
 overlay / overlay rw 0 0
@@ -43,3 +47,30 @@ def test_polling_can_be_asked_for(tmp_path, monkeypatch):
 def test_an_unreadable_mount_table_means_watching(tmp_path, monkeypatch):
     monkeypatch.delenv("TORCH_DOJO_POLL", raising=False)
     assert polling_reason(Path("/tmp/work"), tmp_path / "absent") == ""
+
+
+@pytest.mark.parametrize("polling", ["", "1"])
+@pytest.mark.parametrize("how", ["moved", "deleted"])
+def test_the_watched_folder_going_away_is_reported(tmp_path, monkeypatch, how, polling):
+    monkeypatch.setenv("TORCH_DOJO_POLL", polling)
+    folder = tmp_path / "torch-dojo"
+    folder.mkdir()
+    seen: list[set[Path]] = []
+    watcher = Watcher(folder, seen.append)
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not seen:  # the watch is up once a save is seen
+            assert time.monotonic() < deadline, "no save was ever seen"
+            (folder / "01_add.py").write_text("x = 1\n")
+            time.sleep(0.5)
+        if how == "moved":
+            folder.rename(tmp_path / "elsewhere")
+        else:
+            shutil.rmtree(folder)
+        deadline = time.monotonic() + 20
+        while not any(folder in paths for paths in seen):
+            assert time.monotonic() < deadline, f"the folder's going was not reported: {seen}"
+            time.sleep(0.1)
+    finally:
+        watcher.stop()

@@ -23,6 +23,11 @@ class DojoApp(App):
         self.workbook = workbook
         self._screen_args = dict(check=check, probe=probe, warm_up=warm_up, first_run=first_run)
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
+        """Every notification is plain text (``markup`` is ignored: widgets pass True): they carry
+        paths, hints and errors, and a "[/]" in one would be read as markup and crash the app."""
+        super().notify(message, markup=False, **kwargs)
+
     def on_mount(self) -> None:
         self.title = f"torch-dojo · {self.workbook.title}"
         self.push_screen(WorkbookScreen(self.workbook, **self._screen_args))

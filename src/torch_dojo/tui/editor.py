@@ -30,7 +30,12 @@ def command(file: Path) -> list[str]:
 
 def edit(file: Path) -> int:
     """Run the editor on ``file`` in this terminal and wait for it; its exit code."""
+    return run(command(file))
+
+
+def run(words: list[str]) -> int:
+    """Run an editor's ``command`` in this terminal and wait for it; its exit code."""
     try:
-        return subprocess.call(command(file))
+        return subprocess.call(words)
     except OSError as err:
         raise EditorError(f"The editor could not start: {err.strerror or err}.") from None

@@ -9,12 +9,15 @@ from textual.message import Message
 from torch_dojo.pack import Exercise
 from torch_dojo.report import Verdict
 from torch_dojo.runner.environment import Environment
+from torch_dojo.tui.workbook import Unsaved
 
 
 class CheckFinished(Message):
-    def __init__(self, exercise: Exercise, verdict: Verdict) -> None:
+    """A verdict, and why progress could not be saved (None when it was)."""
+
+    def __init__(self, exercise: Exercise, verdict: Verdict, unsaved: Unsaved | None = None) -> None:
         super().__init__()
-        self.exercise, self.verdict = exercise, verdict
+        self.exercise, self.verdict, self.unsaved = exercise, verdict, unsaved
 
 
 class CheckCrashed(Message):

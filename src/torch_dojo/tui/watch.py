@@ -43,7 +43,9 @@ def polling_reason(folder: Path, mounts: Path = Path("/proc/mounts")) -> str:
 
 
 class Watcher:
-    """Calls ``on_change(paths)`` from its thread when ``.py`` files in ``folder`` change.
+    """Calls ``on_change(paths)`` from its thread when ``.py`` files in ``folder`` change, or
+    the folder itself (moved or deleted: then ``paths`` holds the folder, and the screen asks
+    the workbook whether its workspace is gone; a folder's events arrive under its old path).
 
     ``folder`` may be several folders (a workspace's packs); the first decides on polling."""
 
@@ -71,6 +73,9 @@ class Watcher:
                 self._watch()
                 return
             except Exception as err:  # e.g. the inotify watch limit: polling still works
+                if not all(f.is_dir() for f in self.folders):  # not for want of events: a folder is gone
+                    self._on_change(set(self.folders))
+                    return
                 if self.polling:
                     return
                 self.polling = f"file events could not be watched ({err})"
@@ -81,7 +86,12 @@ class Watcher:
         import watchfiles  # here: the app paints before this import
 
         folders = [f for f in self.folders if f.is_dir()] or [self.folder]
-        for changes in watchfiles.watch(*folders, watch_filter=_python_files, stop_event=self._stop,
+        watched = {str(f) for f in folders}
+
+        def wanted(change: object, path: str) -> bool:
+            return path in watched or _python_files(change, path)
+
+        for changes in watchfiles.watch(*folders, watch_filter=wanted, stop_event=self._stop,
                                         recursive=False, force_polling=bool(self.polling),
                                         poll_delay_ms=POLL_MS, debounce=400, step=50,
                                         ignore_permission_denied=True):

@@ -6,21 +6,66 @@ for a pack beyond the workspace's first), so two packs may share slugs.
 
 The screens ask this object and tell it what happened; it reads and writes progress through
 progress.py (atomic, locked), so a `torch-dojo check` in another terminal is never lost.
+
+A save that fails (a read-only or full disk, a workspace folder moved away) loses nothing
+already shown: the verdict, the hint or the reset stands for this session, and ``not_saved``
+says what could not be remembered and why. A workspace folder that moved or vanished is not
+followed and never made again at its old place (``gone``).
 """
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from torch_dojo import progress, workspace
+from torch_dojo import progress, report, workspace
 from torch_dojo.pack import Exercise, Pack
 from torch_dojo.report import Verdict
 from torch_dojo.runner.environment import Environment
 from torch_dojo.workspace import Workspace
 
 NEEDS = {"cuda": "needs CUDA", "torchvision": "needs torchvision", "distributed": "needs torch.distributed"}
+
+
+class WorkspaceGone(Exception):
+    """The workspace folder was moved or deleted while the workbook was open; the text says so."""
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """Progress that could not be saved: ``short`` for the status line, ``text`` to say it in full
+    (what failed, why, what to do)."""
+    short: str
+    text: str
+
+
+def unsaved(err: OSError) -> Unsaved:
+    """What a failed save (``progress.NotSaved`` or any OSError) means, and what to do."""
+    cause = err.__cause__ if isinstance(err.__cause__, OSError) else err
+    why = cause.strerror or str(cause)
+    todo = {
+        errno.EROFS: "The disk is read-only: remount it read-write, or copy the workspace somewhere "
+                     "writable and start torch-dojo there.",
+        errno.ENOSPC: "The disk is full: free some space, then press r to check (and save) again.",
+        errno.EDQUOT: "Your disk quota is used up: free some space, then press r to check (and save) again.",
+        errno.EACCES: "You may not write there: make the workspace's .dojo folder yours (chown, chmod u+w).",
+        errno.EPERM: "Writing there is not allowed: the file may be immutable (lsattr shows an i; "
+                     "chattr -i clears it).",
+    }.get(cause.errno, "Fix that, then press r to check (and save) again.")
+    said = str(err) if isinstance(err, progress.NotSaved) else f"progress could not be saved: {why}"
+    return Unsaved(f"progress not saved: {why}",
+                   f"{said.rstrip('.')}. What you see here stands, but it is not remembered. {todo}")
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 @dataclass
@@ -31,6 +76,13 @@ class Workbook:
     verdicts: dict[str, Verdict] = field(default_factory=dict)  # this session's last, by key
     environment: Environment | None = None  # None until the probe answered
     warning: str = ""  # said once: the progress file was unreadable
+    not_saved: Unsaved | None = None  # why the last change could not be saved; None when it was
+    _root: tuple[int, int] | None = field(default=None, repr=False)  # the folder opened (device, inode)
+    _said: set[str] = field(default_factory=set, repr=False)  # warnings said already
+
+    def __post_init__(self) -> None:
+        if self._root is None:
+            self._root = _identity(self.workspace.root)
 
     @classmethod
     def open(cls, packs: Pack | Sequence[Pack], found: Workspace) -> "Workbook":
@@ -96,6 +148,25 @@ class Workbook:
     def solution_unlocked(self, exercise: Exercise) -> bool:
         return self.state.of(self.key(exercise)).ever_passed
 
+    def gone(self) -> str:
+        """What became of the workspace folder since the workbook opened it; "" when it is still there."""
+        root, now = self.workspace.root, _identity(self.workspace.root)
+        if now is not None and (self._root is None or now == self._root):
+            return ""
+        what = ("is no longer there: it was moved, renamed or deleted" if now is None else
+                "was replaced by another folder of that name")
+        return (f"Your workspace folder {root} {what} while the workbook was open. torch-dojo does not "
+                "follow it and saves nothing at the old place. Quit (q) and start torch-dojo again "
+                "where your workspace is now.")
+
+    def unsaid_warning(self) -> str:
+        """The progress file's warning (it was set aside as unreadable), once: "" when said already."""
+        for text in (self.warning, self.state.warning):
+            if text and text not in self._said:
+                self._said.add(text)
+                return text
+        return ""
+
     # Changing -------------------------------------------------------------------------------
 
     def record(self, exercise: Exercise, verdict: Verdict) -> None:
@@ -104,17 +175,58 @@ class Workbook:
         self.verdicts[key] = verdict
         self.state = progress.record_verdict(self.workspace.progress_file, key, verdict.status.value)
 
+    def keep(self, exercise: Exercise, verdict: Verdict) -> Unsaved | None:
+        """``record`` a verdict where progress can be saved; safe from a worker thread. The
+        verdict stands for this session either way; returns why progress was not saved, if not."""
+        key = self.key(exercise)
+        self.verdicts[key] = verdict
+        self.not_saved = self._guard()
+        if self.not_saved is None:
+            try:
+                self.record(exercise, verdict)
+            except OSError as err:
+                self.not_saved = unsaved(err)
+        if self.not_saved is not None:  # remembered in memory only, so the list shows it
+            self.state.record_verdict(key, verdict.status.value, report.failing(verdict))
+        return self.not_saved
+
     def reveal_hint(self, exercise: Exercise) -> str | None:
-        """The next hint (remembered in progress), or None when every hint is out already."""
+        """The next hint (remembered in progress), or None when every hint is out already.
+        Shown even when progress cannot be saved (``not_saved`` says so)."""
         key = self.key(exercise)
         if self.state.of(key).hints_shown >= len(exercise.hints):
             return None
-        self.state = progress.reveal_hint(self.workspace.progress_file, key, len(exercise.hints))
+        self.not_saved = self._guard()
+        if self.not_saved is None:
+            try:
+                self.state = progress.reveal_hint(self.workspace.progress_file, key, len(exercise.hints))
+            except OSError as err:
+                self.not_saved = unsaved(err)
+        if self.not_saved is not None:
+            entry = self.state.of(key)
+            entry.hints_shown = min(entry.hints_shown + 1, len(exercise.hints))
         return exercise.hints[self.state.of(key).hints_shown - 1]
 
     def reset(self, exercise: Exercise) -> Path | None:
-        """A fresh starter in place; returns where the learner's file was saved."""
+        """A fresh starter in place; returns where the learner's file was saved.
+
+        Raises ``WorkspaceGone`` or ``OSError`` when the file was not reset; once it is, a
+        progress that cannot be saved only sets ``not_saved``."""
+        gone = self.gone()
+        if gone:
+            raise WorkspaceGone(gone)
         backup = workspace.reset(self.workspace, exercise)
-        self.verdicts.pop(self.key(exercise), None)
-        self.state = progress.mark_reset(self.workspace.progress_file, self.key(exercise))
+        key = self.key(exercise)
+        self.verdicts.pop(key, None)
+        self.not_saved = None
+        try:
+            self.state = progress.mark_reset(self.workspace.progress_file, key)
+        except OSError as err:
+            self.not_saved = unsaved(err)
+            self.state.of(key).status = "not tried"
         return backup
+
+    def _guard(self) -> Unsaved | None:
+        """Saving is refused when the workspace folder is gone: progress.py would make it again."""
+        gone = self.gone()
+        return Unsaved("progress not saved: the workspace folder moved or vanished", gone) if gone else None

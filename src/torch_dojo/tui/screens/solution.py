@@ -20,11 +20,12 @@ class SolutionScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         try:
-            code = self.exercise.solution.read_text(encoding="utf-8")
+            code = self.exercise.solution.read_text(encoding="utf-8", errors="replace")
         except OSError as err:
-            code = f"# The pack's solution cannot be read: {err.strerror}"
+            code = f"# The pack's solution cannot be read: {err.strerror or err}"
         with Vertical(classes="dialog full"):
-            yield Label(f"Reference solution of {self.exercise.label}  (Esc closes)", classes="dialog-title")
+            yield Label(f"Reference solution of {self.exercise.label}  (Esc closes)", classes="dialog-title",
+                        markup=False)
             with VerticalScroll():
                 yield Static(Syntax(code, "python", line_numbers=True, theme="ansi_dark",
                                     background_color="default"), id="solution-body")

@@ -4,14 +4,20 @@ State lives in the ``Workbook`` (progress, verdicts); this screen turns keys and
 into calls on it and redraws. Checks run in a thread worker, one at a time: a newer save
 cancels the check still running (``runner.Cancelled``), so the verdict shown is always of
 the file as it is now.
+
+Nothing the learner's world can do throws: a verdict is shown even when progress cannot be
+saved (then said once, and in the status line), a workspace folder moved away is said and
+never written again, and a learner's "file" that is a pipe or a folder is named, not opened.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Callable
 
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,8 +28,9 @@ from textual.worker import get_current_worker
 
 from torch_dojo import runner
 from torch_dojo.pack import Exercise
+from torch_dojo.report import Status, Verdict
 from torch_dojo.runner.environment import describe
-from torch_dojo.tui import editor
+from torch_dojo.tui import editor, files
 from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
                                      Polling)
 from torch_dojo.tui.screens import texts
@@ -38,7 +45,7 @@ from torch_dojo.tui.widgets.source import SourceView
 from torch_dojo.tui.widgets.status_line import StatusLine
 from torch_dojo.tui.widgets.task import TaskView
 from torch_dojo.tui.widgets.verdict import VerdictView
-from torch_dojo.tui.workbook import Workbook
+from torch_dojo.tui.workbook import Unsaved, Workbook, WorkspaceGone
 
 TABS = ("task", "verdict", "file", "output", "chart")
 NARROW = 90  # columns
@@ -79,6 +86,8 @@ class WorkbookScreen(Screen):
         self.running = ""  # key (Workbook.key) of the exercise being checked
         self.pending_only = False
         self.polling = ""
+        self.gone = ""  # the workspace folder moved or vanished: what was said about it
+        self.unsaved: Unsaved | None = None  # progress could not be saved last time: what was said
         self._checked: dict[Path, tuple[int, int] | None] = {}  # file -> signature at its last check
         self._was_finished = workbook.all_passed()
         folders = [workbook.workspace.folder_for(pack.name) for pack in workbook.packs]
@@ -109,8 +118,7 @@ class WorkbookScreen(Screen):
         self.app.sub_title = "looking for torch…"
         self.show_exercise(self.current)
         self.call_after_refresh(self.after_first_paint)
-        if self.workbook.warning:
-            self.notify(self.workbook.warning, severity="warning", timeout=15)
+        self.say_warning()
         if self.first_run:
             self.app.push_screen(MessageScreen(texts.welcome(self.workbook)))
         elif self.workbook.status(self.current) != "not tried":
@@ -140,7 +148,8 @@ class WorkbookScreen(Screen):
         file = wb.file_for(exercise)
         verdict = wb.verdicts.get(wb.key(exercise))
         pack = f"{exercise.pack} · " if len(wb.packs) > 1 else ""
-        self.query_one("#title", Label).update(f"{pack}{exercise.id} · {exercise.title}  [dim]{file}[/]")
+        self.query_one("#title", Label).update(Text.assemble(f"{pack}{exercise.id} · {exercise.title}  ",
+                                                             (str(file), "dim")))
         self.redraw_list()
         self.query_one(TaskView).show(exercise, str(file), wb.hints_shown(exercise))
         self.query_one(SourceView).show(file)
@@ -155,7 +164,11 @@ class WorkbookScreen(Screen):
         self.query_one(VerdictView).show(exercise, verdict, status)
         self.query_one(OutputView).show(verdict)
         self.query_one(ChartView).show(verdict)
-        if self.polling:
+        if self.gone:
+            note = "your workspace folder moved or vanished: nothing is saved (quit and start again there)"
+        elif self.unsaved is not None:
+            note = f"⚠ {self.unsaved.short}"
+        elif self.polling:
             note = "saves noticed by polling: r runs the checks by hand"
         else:
             note = "save your file, or press r, to check again" if verdict else "save your file to check it, or press r"
@@ -168,6 +181,8 @@ class WorkbookScreen(Screen):
     # Checking -------------------------------------------------------------------------------
 
     def start_check(self, exercise: Exercise, why: str) -> None:
+        if self.notice_gone():
+            return
         self._checked[self.workbook.file_for(exercise)] = signature(self.workbook.file_for(exercise))
         self.running = self.workbook.key(exercise)
         self.query_one(StatusLine).running(why)
@@ -177,21 +192,28 @@ class WorkbookScreen(Screen):
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def run_checks(self, exercise: Exercise, why: str) -> None:
         worker = get_current_worker()
+        file = self.workbook.file_for(exercise)
         try:
-            verdict = self._check(exercise, self.workbook.file_for(exercise),
-                                  cancelled=lambda: worker.is_cancelled)
-            self.workbook.record(exercise, verdict)
+            problem = files.problem(file)  # a pipe, a folder, a looping link: nothing to judge
+            if problem:
+                verdict = Verdict(exercise.id, exercise.slug, exercise.title, Status.ERROR, message=problem,
+                                  file=str(file))
+            else:
+                verdict = self._check(exercise, file, cancelled=lambda: worker.is_cancelled)
         except runner.Cancelled:
             return
         except Exception as err:  # our bug, not the learner's: keep the workbook alive and say so
             self.post_message(CheckCrashed(exercise, f"{type(err).__name__}: {err}"))
             return
-        if not worker.is_cancelled:
-            self.post_message(CheckFinished(exercise, verdict))
+        if worker.is_cancelled:
+            return
+        unsaved = self.workbook.keep(exercise, verdict)  # shown whether or not progress is saved
+        self.post_message(CheckFinished(exercise, verdict, unsaved))
 
     def on_check_finished(self, message: CheckFinished) -> None:
         if self.workbook.key(message.exercise) == self.running:
             self.running = ""
+        self.said_saved(message.unsaved)
         if message.exercise == self.current:
             self.show_verdict(self.current)
             self.query_one(SourceView).show(self.workbook.file_for(self.current))
@@ -209,18 +231,51 @@ class WorkbookScreen(Screen):
                     "press r to try again, or run `torch-dojo check` to see more.", severity="error", timeout=20)
 
     def on_files_changed(self, message: FilesChanged) -> None:
+        if self.notice_gone():  # the watched folder moved: its events are of files now elsewhere
+            return
         file = self.workbook.file_for(self.current)
-        if file in message.paths or file.resolve() in message.paths:
+        if file in message.paths or Path(os.path.realpath(file)) in message.paths:  # (a looping link: as is)
             now = signature(file)
             if now is not None and now != self._checked.get(file):
                 self.start_check(self.current, "saved")
             self.query_one(SourceView).show(file)
 
     def on_polling(self, message: Polling) -> None:
+        if self.notice_gone():  # the watch failed because the folder is gone, not for want of events
+            return
         self.polling = message.reason
         self.show_verdict(self.current)
         self.notify(f"Saves are noticed by polling: {message.reason}. If a save does not show up, press r.",
                     timeout=10)
+
+    # Saying what could not be saved ---------------------------------------------------------------
+
+    def notice_gone(self) -> bool:
+        """Whether the workspace folder moved or vanished; said once, when it is first noticed."""
+        gone = self.workbook.gone()
+        if gone != self.gone:
+            self.gone = gone
+            if gone:
+                self.notify(gone, title="Your workspace moved", severity="error", timeout=60)
+            else:
+                self.notify("Your workspace folder is back: saving again.", timeout=10)
+            self.show_verdict(self.current)
+        return bool(gone)
+
+    def said_saved(self, unsaved: Unsaved | None) -> None:
+        """After a change: say that progress could not be saved (once per reason), or that it is
+        saved again, and a warning of the progress file not said yet."""
+        if not self.notice_gone():
+            if unsaved is not None and (self.unsaved is None or self.unsaved.text != unsaved.text):
+                self.notify(unsaved.text, title="Progress not saved", severity="error", timeout=30)
+            elif unsaved is None and self.unsaved is not None:
+                self.notify("Progress is saved again.", timeout=8)
+        self.unsaved = unsaved
+        self.say_warning()
+
+    def say_warning(self) -> None:
+        if warning := self.workbook.unsaid_warning():
+            self.notify(warning, title="Progress file set aside", severity="warning", timeout=30)
 
     # The environment --------------------------------------------------------------------------
 
@@ -259,8 +314,12 @@ class WorkbookScreen(Screen):
         self.redraw_list()
 
     def action_hint(self) -> None:
-        hint = self.workbook.reveal_hint(self.current)
         exercise = self.current
+        self.notice_gone()
+        hint = self.workbook.reveal_hint(exercise)
+        if hint is not None:
+            self.said_saved(self.workbook.not_saved)
+            self.show_verdict(exercise)
         self.query_one(TaskView).show(exercise, str(self.workbook.file_for(exercise)),
                                       self.workbook.hints_shown(exercise))
         self.query_one(TabbedContent).active = "task"
@@ -287,20 +346,33 @@ class WorkbookScreen(Screen):
 
     def action_reset(self) -> None:
         exercise = self.current
+        if self.notice_gone():
+            return
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
+            file = self.workbook.file_for(exercise)
+            if self.notice_gone():
+                return
+            if files.in_the_way(file):  # a folder or a pipe is never backed up nor replaced
+                self.notify(files.problem(file), title="Nothing was reset", severity="error", timeout=30)
+                return
             try:
                 backup = self.workbook.reset(exercise)
-            except OSError as err:
-                self.notify(f"Could not reset {exercise.file}: {err.strerror}. Nothing was changed.",
-                            severity="error")
+            except WorkspaceGone:
+                self.notice_gone()
                 return
-            self._checked.pop(self.workbook.file_for(exercise), None)
+            except OSError as err:
+                self.notify(f"Could not reset {file}: {files.reason(err)}. Your file is as it was.",
+                            title="Nothing was reset", severity="error", timeout=30)
+                return
+            self._checked.pop(file, None)
             self.show_exercise(exercise)
             saved = f" What you had is saved at {backup}" if backup else ""
             self.notify(f"{exercise.file} is a fresh starter again.{saved}", timeout=20)
+            self.said_saved(self.workbook.not_saved)
+            self.show_verdict(exercise)
 
         self.app.push_screen(ConfirmScreen(
             f"Put a fresh starter in place of {self.workbook.file_for(exercise)}?\n\n"
@@ -309,16 +381,30 @@ class WorkbookScreen(Screen):
 
     def action_edit(self) -> None:
         file = self.workbook.file_for(self.current)
-        try:
-            with self.app.suspend():
-                editor.edit(file)
-        except editor.EditorError as err:
-            self.notify(str(err), severity="warning", timeout=15)
+        if self.notice_gone():
             return
+        if problem := files.problem(file):
+            self.notify(problem, title="Not opened", severity="warning", timeout=20)
+            return
+        # The editor is found before the terminal is handed over, and whatever happens while it
+        # runs, the terminal comes back (Textual's suspend() does not resume after an exception).
+        failed: BaseException | None = None
+        try:
+            words = editor.command(file)
+            with self.app.suspend():
+                try:
+                    editor.run(words)
+                except (Exception, KeyboardInterrupt) as err:
+                    failed = err
+        except editor.EditorError as err:
+            failed = err
         except Exception as err:  # SuspendNotSupported and the like (e.g. in a web terminal)
             self.notify(f"Cannot open an editor from here ({err}). Open {file} in any editor; "
                         "every save is checked.", severity="warning", timeout=15)
             return
+        if failed is not None:
+            text = str(failed) if isinstance(failed, editor.EditorError) else f"The editor stopped: {failed!r}."
+            self.notify(text, severity="warning", timeout=15)
         self.query_one(SourceView).show(file)
         if signature(file) != self._checked.get(file):
             self.start_check(self.current, "edited")

@@ -1,4 +1,8 @@
-"""The learner's file as it is on disk, highlighted (pygments, through rich) with line numbers."""
+"""The learner's file as it is on disk, highlighted (pygments, through rich) with line numbers.
+
+Only a regular file is read (``files.read_source``): a pipe, a folder or a looping link in
+its place is named, never opened, so the workbook never waits on it.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-MAX_BYTES = 512 * 1024  # beyond this, the file is not drawn (it is still checked)
-
-
-def read_source(path: Path) -> str | None:
-    """The file's text, or None when there is nothing sensible to draw."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
+from torch_dojo.tui.files import read_source
 
 
 class SourceView(VerticalScroll):
@@ -27,12 +21,10 @@ class SourceView(VerticalScroll):
         yield Static(id="source-body")
 
     def show(self, path: Path) -> None:
-        text = read_source(path)
+        text, why = read_source(path)
         body = self.query_one("#source-body", Static)
         if text is None:
-            missing = not path.exists()
-            body.update(Text(f"{path} is missing: press x to put a fresh starter there." if missing
-                             else f"{path} cannot be shown here (too large or unreadable)."))
+            body.update(Text(why))
             return
         body.update(Syntax(text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark",
                            background_color="default"))
