@@ -679,7 +679,7 @@ def readers_of(pipe: Path):
 
 
 @pytest.mark.parametrize("make, says, resets", [
-    (fifo, "is a named pipe (FIFO), not a Python file", False),
+    (fifo, "is a named pipe (FIFO)", False),
     (folder, "is a folder, not a Python file", False),
     (device, "is a device, not a Python file", False),
     (loop, "is a symbolic link that loops", True),

@@ -8,38 +8,30 @@ only a regular file is opened, without following it into a pipe that replaced it
 
 from __future__ import annotations
 
-import errno
 import os
 import shlex
 import stat
 from pathlib import Path
 
+from torch_dojo import workspace
+
 MAX_BYTES = 512 * 1024  # beyond this, the file is not drawn (it is still checked)
 
 
 def problem(path: Path) -> str:
-    """Why ``path`` is not a Python file torch-dojo can read, "" when it is one, or when
-    nothing is there at all (a missing file is the runner's to report, with its own advice)."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return _dangling(path)
-    except OSError as err:
-        if err.errno == errno.ELOOP:
-            return (f"{path} is a symbolic link that loops (it leads back to itself), so there is no file "
-                    f"to read. Remove the link (rm {shlex.quote(str(path))}), then press x for a fresh starter.")
-        if err.errno == errno.ENOTDIR:
-            return (f"{path} cannot be reached: a part of its path is a file, not a folder. "
-                    "Put the folder back, then press x for a fresh starter.")
-        return f"{path} cannot be looked at: {err.strerror or err}."
-    if stat.S_ISREG(info.st_mode):
+    """Why ``path`` is not a Python file torch-dojo can read (``workspace.file_problem``), with
+    what to do in the workbook; "" when it is one, or when nothing is there at all (a missing
+    file is the runner's to report, with its own advice)."""
+    if not os.path.lexists(path):
         return ""
-    kind = kind_of(info.st_mode)
-    if stat.S_ISDIR(info.st_mode):
-        return (f"{path} is a folder, not a Python file. Move the folder elsewhere (torch-dojo never deletes "
-                "a folder), then press x for a fresh starter.")
-    return (f"{path} is {kind}, not a Python file, so torch-dojo does not open it (reading it could wait "
-            f"forever). Remove it (rm {shlex.quote(str(path))}), then press x for a fresh starter.")
+    what = workspace.file_problem(path)
+    if not what:
+        return ""
+    if os.path.isdir(path):
+        return f"{what}. Move the folder elsewhere (torch-dojo never deletes a folder), then press x for a fresh starter."
+    if os.path.islink(path) or not os.path.exists(path):
+        return f"{what}. Remove the link (rm {shlex.quote(str(path))}), then press x for a fresh starter."
+    return f"{what}, so torch-dojo does not open it. Remove it (rm {shlex.quote(str(path))}), then press x for a fresh starter."
 
 
 def in_the_way(path: Path) -> bool:
@@ -55,15 +47,6 @@ def reason(err: OSError) -> str:
     """Why an operation failed, naming the file it failed on: "Permission denied: /ws/.dojo"."""
     why = err.strerror or str(err)
     return f"{why}: {err.filename}" if err.strerror and err.filename else why
-
-
-def _dangling(path: Path) -> str:
-    try:
-        target = os.readlink(path)
-    except OSError:
-        return ""  # nothing there at all
-    return (f"{path} is a symbolic link to {target}, which does not exist. Put the file back there, or "
-            f"remove the link (rm {shlex.quote(str(path))}) and press x for a fresh starter.")
 
 
 def kind_of(mode: int) -> str:
