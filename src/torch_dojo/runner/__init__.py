@@ -195,7 +195,7 @@ def _with_unfinished(names: list[str], results: list[CheckResult], running: str,
     """The finished checks, the one that was stopped, and the rest as not run."""
     checks = list(results)
     if running:
-        checks.append(CheckResult(running, status, why))
+        checks.append(CheckResult(running, status, why, blame="learner"))  # their code ran over
     for name in names[len(checks):]:
         checks.append(CheckResult(name, Status.SKIPPED, "not run: an earlier check was stopped"))
     return checks

@@ -7,6 +7,7 @@ skips checks whose requirement this machine lacks, and turns each pytest report 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import io
@@ -19,7 +20,7 @@ from typing import Any, Callable
 import pytest
 
 from torch_dojo.report import CheckResult, Status
-from torch_dojo.runner import TOUCHED_CUDA, requirements
+from torch_dojo.runner import TOUCHED_CUDA, blame, requirements
 from torch_dojo.runner.explain import explain, known_hint
 from torch_dojo.testing.compare import CheckFailure
 
@@ -129,6 +130,7 @@ class DojoPlugin:
         self._durations: dict[str, float] = {}
         self._watch_cuda = watch_cuda
         self._touched_cuda: list[str] = []
+        self._quiet = False  # trying a crashed check on the reference: it records nothing
 
     # Fixtures for check authors -------------------------------------------------------
 
@@ -140,11 +142,18 @@ class DojoPlugin:
 
     @pytest.fixture(scope="session")
     def reference(self) -> ModuleType:
-        if self._judged is not None:  # loaded before the learner's code ran
-            if isinstance(self._reference, BaseException):
-                raise self._reference
-            return self._reference
-        return load_module(self._reference_path, "reference")
+        return self._reference_module()
+
+    def _reference_module(self) -> ModuleType:
+        """The reference solution; ``blame.ReferenceBroken`` when it does not load (the pack's fault)."""
+        if self._judged is None and self._reference is None:
+            try:
+                self._reference = load_module(self._reference_path, "reference")
+            except (Exception, SystemExit) as exc:
+                self._reference = exc
+        if isinstance(self._reference, BaseException):  # judged: loaded before the learner's code ran
+            raise blame.ReferenceBroken(self._reference, self._reference_path) from None
+        return self._reference
 
     @pytest.fixture(scope="session")
     def learner_path(self) -> Path:
@@ -153,7 +162,8 @@ class DojoPlugin:
     @pytest.fixture
     def record(self) -> Callable[[str, Any], None]:
         def record(key: str, value: Any) -> None:
-            self._emit("data", key=key, value=value)
+            if not self._quiet:
+                self._emit("data", key=key, value=value)
         return record
 
     # Hooks ------------------------------------------------------------------------------
@@ -238,7 +248,11 @@ class DojoPlugin:
         if item.nodeid in self._reported or (report.passed and call.when != "call"):
             return
         self._reported.add(item.nodeid)
-        result = dataclasses.replace(self._result(item, call, report), points=marked_points(item))
+        result = self._result(item, call, report)
+        if result.blame == blame.CHECK and call.when == "call" and not self._crashes_on_reference(item):
+            result = dataclasses.replace(self._learners_error(item, call.excinfo.value, tripped=True),
+                                         duration=result.duration)
+        result = dataclasses.replace(result, points=marked_points(item))
         self._emit("check", **result.to_json())
 
     def _result(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:
@@ -255,31 +269,86 @@ class DojoPlugin:
         exc = call.excinfo.value if call.excinfo else None
         if self._judged is not None and type(exc).__name__ == "LearnerLost":
             self._judged.report(self._emit)
-            return CheckResult(name, Status.ERROR, str(exc), "", duration)
+            return CheckResult(name, Status.ERROR, str(exc), "", duration, blame=blame.LEARNER)
         if isinstance(exc, CheckFailure):
             then = getattr(exc, "then", "")
             if exc.hint:  # the failure's own hints, aimed at what it found
-                return CheckResult(name, Status.FAILED, str(exc), exc.hint, duration, then=then)
-            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=then or marked_then)
+                return CheckResult(name, Status.FAILED, str(exc), exc.hint, duration, then=then,
+                                   blame=blame.LEARNER)
+            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=then or marked_then,
+                               blame=blame.LEARNER)
         if isinstance(exc, NotImplementedError):  # not written yet: nothing to hint at
-            return CheckResult(name, Status.FAILED, explain(exc, self._learner_path), "", duration)
-        if isinstance(exc, AssertionError):
-            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=marked_then)
+            return CheckResult(name, Status.FAILED, explain(exc, self._learner_path), "", duration,
+                               blame=blame.LEARNER)
+        if isinstance(exc, (AssertionError, pytest.fail.Exception)):  # pytest.fail(), pytest.raises
+            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=marked_then,
+                               blame=blame.LEARNER)
         if exc is None:
-            return CheckResult(name, Status.ERROR, report.longreprtext[-1500:], marked_hint, duration)
+            why = "\n".join(report.longreprtext.strip().splitlines()[-3:])
+            return CheckResult(name, Status.ERROR, f"The check itself failed, not your code: {why}",
+                               blame.NOT_YOUR_FAULT, duration, blame=blame.CHECK)
+        if isinstance(exc, blame.ReferenceBroken):
+            return CheckResult(name, Status.ERROR, blame.reference_broken(exc, Path(item.path)),
+                               blame.NOT_YOUR_FAULT, duration, blame=blame.CHECK)
+        if not isinstance(exc, SystemExit) and not blame.learner_raised(exc, self._learner_path):
+            return CheckResult(name, Status.ERROR, blame.check_crashed(exc, Path(item.path)),
+                               blame.NOT_YOUR_FAULT, duration, blame=blame.CHECK)
+        return dataclasses.replace(self._learners_error(item, exc), duration=duration)
+
+    def _learners_error(self, item: pytest.Item, exc: BaseException, tripped: bool = False) -> CheckResult:
+        """An error the learner's code raised, or (``tripped``) that the check's code raised
+        over what the learner's code gave it."""
+        marker = item.get_closest_marker("hint")
+        marked_hint = str(marker.args[0]) if marker and marker.args else ""
+        marked_then = str(marker.args[1]) if marker and len(marker.args) > 1 else ""
+        name = check_name(item)
         message = explain(exc, self._learner_path)
         if getattr(exc, "dojo_message", ""):
             message = f"{exc.dojo_message}\n{message}"
         if isinstance(exc, SystemExit):
             message = ("Your code called sys.exit() (or exit()) while being checked: a function "
                        "should return its result, not end the program.")
+        if tripped:
+            message += ("\n  (raised while the check worked with what your code gave it; with the "
+                        "reference solution it passes: look at what your function returns)")
         # A hint about this very error beats the check's general one.
         if getattr(exc, "dojo_hint", ""):
-            return CheckResult(name, Status.ERROR, message, exc.dojo_hint, duration,
-                               then=getattr(exc, "dojo_then", ""))
+            return CheckResult(name, Status.ERROR, message, exc.dojo_hint,
+                               then=getattr(exc, "dojo_then", ""), blame=blame.LEARNER)
         known = known_hint(str(exc))
-        return CheckResult(name, Status.ERROR, message, known or marked_hint, duration,
-                           then="" if known else marked_then)
+        return CheckResult(name, Status.ERROR, message, known or marked_hint,
+                           then="" if known else marked_then, blame=blame.LEARNER)
+
+    def _crashes_on_reference(self, item: pytest.Item) -> bool:
+        """Run a check whose own code crashed once more, with the reference solution in the
+        learner's place: a check that passes so tripped over what the learner's code gave it
+        (a ``None`` where a tensor was due, a function called with arguments it does not
+        take), which is the learner's to fix; one that crashes again has a bug of its own."""
+        funcargs = getattr(item, "funcargs", None)
+        if not isinstance(funcargs, dict) or not hasattr(item, "runtest"):
+            return True
+        try:
+            reference = self._reference_module()
+        except blame.ReferenceBroken:
+            return True
+        saved = dict(funcargs)
+        if "learner" in funcargs:
+            funcargs["learner"] = Learner(reference, self._reference_path)
+        if "learner_path" in funcargs:
+            funcargs["learner_path"] = self._reference_path
+        self._quiet = True
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                item.runtest()
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # noqa: BLE001 - whatever it raises, it raises on the right answer too
+            return True
+        finally:
+            self._quiet = False
+            funcargs.clear()
+            funcargs.update(saved)
+        return False
 
 
 def check_name(item: pytest.Item) -> str:
