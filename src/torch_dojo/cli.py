@@ -162,8 +162,8 @@ def check(args: argparse.Namespace) -> int:
         found = _require_workspace(args, chosen)
         file = found.file_for(exercise)
     verdict = runner.check(exercise, file, time_limit=args.timeout)
-    if found is not None:
-        _remember(found, exercise, verdict)
+    if found is not None:  # --file keeps no progress, so it has no second hints either
+        verdict = _remember(found, exercise, verdict)
     if args.json:
         _print_json(verdict.to_json())
     else:
@@ -178,8 +178,8 @@ def _check_all(chosen: Selection, found: Workspace, args: argparse.Namespace) ->
     verdicts: list[Verdict] = []
     with WarmRunner() as warm:
         for exercise in chosen.exercises:
-            verdict = warm.check(exercise, found.file_for(exercise), time_limit=args.timeout)
-            _remember(found, exercise, verdict)
+            verdict = _remember(found, exercise, warm.check(exercise, found.file_for(exercise),
+                                                           time_limit=args.timeout))
             verdicts.append(verdict)
             if not args.json:
                 print(render.verdict(verdict, style) + "\n", flush=True)
@@ -414,8 +414,11 @@ def _load_progress(found: Workspace) -> progress.Progress:
     return _warn(progress.load(found.progress_file))
 
 
-def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> None:
-    _warn(progress.record_verdict(found.progress_file, found.key(exercise), verdict.status.value))
+def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> Verdict:
+    """Record the verdict; returns it as the learner sees it (second hints where due)."""
+    shown, state = progress.record_checked(found.progress_file, found.key(exercise), verdict)
+    _warn(state)
+    return shown
 
 
 def _warn(state: progress.Progress) -> progress.Progress:

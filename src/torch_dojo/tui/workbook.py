@@ -98,11 +98,13 @@ class Workbook:
 
     # Changing -------------------------------------------------------------------------------
 
-    def record(self, exercise: Exercise, verdict: Verdict) -> None:
-        """Keep a verdict; safe to call from a worker thread (the progress file is locked)."""
+    def record(self, exercise: Exercise, verdict: Verdict) -> Verdict:
+        """Keep a verdict as the learner sees it (a check that failed last time too shows its
+        second hint) and return that; safe to call from a worker thread (the file is locked)."""
         key = self.key(exercise)
-        self.verdicts[key] = verdict
-        self.state = progress.record_verdict(self.workspace.progress_file, key, verdict.status.value)
+        shown, self.state = progress.record_checked(self.workspace.progress_file, key, verdict)
+        self.verdicts[key] = shown
+        return shown
 
     def reveal_hint(self, exercise: Exercise) -> str | None:
         """The next hint (remembered in progress), or None when every hint is out already."""

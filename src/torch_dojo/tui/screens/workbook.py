@@ -180,7 +180,7 @@ class WorkbookScreen(Screen):
         try:
             verdict = self._check(exercise, self.workbook.file_for(exercise),
                                   cancelled=lambda: worker.is_cancelled)
-            self.workbook.record(exercise, verdict)
+            verdict = self.workbook.record(exercise, verdict)  # as shown: second hints where due
         except runner.Cancelled:
             return
         except Exception as err:  # our bug, not the learner's: keep the workbook alive and say so
