@@ -7,7 +7,6 @@ skips checks whose requirement this machine lacks, and turns each pytest report 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib.util
 import io
@@ -258,9 +257,7 @@ class DojoPlugin:
     def _result(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:
         name = check_name(item)
         duration = self._durations.get(item.nodeid, report.duration)
-        marker = item.get_closest_marker("hint")
-        marked_hint = str(marker.args[0]) if marker and marker.args else ""
-        marked_then = str(marker.args[1]) if marker and len(marker.args) > 1 else ""
+        marked_hint, marked_then = marked_hints(item)
         if report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             return CheckResult(name, Status.SKIPPED, reason.removeprefix("Skipped: "), "", duration)
@@ -298,9 +295,7 @@ class DojoPlugin:
     def _learners_error(self, item: pytest.Item, exc: BaseException, tripped: bool = False) -> CheckResult:
         """An error the learner's code raised, or (``tripped``) that the check's code raised
         over what the learner's code gave it."""
-        marker = item.get_closest_marker("hint")
-        marked_hint = str(marker.args[0]) if marker and marker.args else ""
-        marked_then = str(marker.args[1]) if marker and len(marker.args) > 1 else ""
+        marked_hint, marked_then = marked_hints(item)
         name = check_name(item)
         message = explain(exc, self._learner_path)
         if getattr(exc, "dojo_message", ""):
@@ -320,35 +315,17 @@ class DojoPlugin:
                            then="" if known else marked_then, blame=blame.LEARNER)
 
     def _crashes_on_reference(self, item: pytest.Item) -> bool:
-        """Run a check whose own code crashed once more, with the reference solution in the
-        learner's place: a check that passes so tripped over what the learner's code gave it
-        (a ``None`` where a tensor was due, a function called with arguments it does not
-        take), which is the learner's to fix; one that crashes again has a bug of its own."""
-        funcargs = getattr(item, "funcargs", None)
-        if not isinstance(funcargs, dict) or not hasattr(item, "runtest"):
-            return True
+        """Whether a check whose own code crashed crashes again with the reference solution
+        in the learner's place (``blame.passes_with``): then the bug is the check's."""
         try:
             reference = self._reference_module()
         except blame.ReferenceBroken:
             return True
-        saved = dict(funcargs)
-        if "learner" in funcargs:
-            funcargs["learner"] = Learner(reference, self._reference_path)
-        if "learner_path" in funcargs:
-            funcargs["learner_path"] = self._reference_path
-        self._quiet = True
+        self._quiet = True  # what it records now is the reference's, not the learner's
         try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                item.runtest()
-        except KeyboardInterrupt:
-            raise
-        except BaseException:  # noqa: BLE001 - whatever it raises, it raises on the right answer too
-            return True
+            return not blame.passes_with(item, Learner(reference, self._reference_path), self._reference_path)
         finally:
             self._quiet = False
-            funcargs.clear()
-            funcargs.update(saved)
-        return False
 
 
 def check_name(item: pytest.Item) -> str:
@@ -359,6 +336,14 @@ def check_name(item: pytest.Item) -> str:
         getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
     callspec = getattr(item, "callspec", None)
     return f"{name} [{callspec.id}]" if callspec is not None else name
+
+
+def marked_hints(item: pytest.Item) -> tuple[str, str]:
+    """The check's ``@hint(nudge, then=…)``: its nudge and its second hint ("" when unmarked)."""
+    marker = item.get_closest_marker("hint")
+    nudge = str(marker.args[0]) if marker and marker.args else ""
+    then = str(marker.args[1]) if marker and len(marker.args) > 1 else ""
+    return nudge, then
 
 
 def marked_points(item: pytest.Item) -> float | None:
