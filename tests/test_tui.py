@@ -407,3 +407,14 @@ async def test_a_checks_own_bug_says_not_your_fault_and_a_second_failure_its_sec
         assert "Each number is multiplied by k." not in text
     assert progress.load(found.progress_file).of("scale").failing == [
         "scale multiplies every number by k", "the check's own code works"]
+
+
+async def test_a_function_not_written_yet_shows_no_hint(make_app):
+    app = make_app()  # the workspace holds the starter: `add` still raises NotImplementedError
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: "add" in app.screen.workbook.verdicts)
+        await pilot.pause()
+        text = verdict_text(app)
+        assert "`add` is not written yet" in text
+        assert "hint" not in text
