@@ -41,7 +41,8 @@ def test_check_exit_codes_follow_the_verdict(dojo, tmp_path):
     cli()
     failing = cli("check", "01")
     assert failing.returncode == 1
-    assert "not written yet" in failing.stdout and "hint:" not in failing.stdout  # nothing to hint at yet
+    assert "not written yet" in failing.stdout
+    assert "hint:" not in failing.stdout and "hint 01" in failing.stdout  # no hint, but the ladder
     (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
     passing = cli("check", "add", cwd=tmp_path / "torch-dojo")
     assert passing.returncode == 0, passing.stdout
@@ -224,3 +225,48 @@ def test_another_packs_exercise_outside_a_workspace_says_there_is_no_workspace(d
     with_file = dojo("check", "week2/01", "--file", str(solved))
     assert with_file.returncode == 2 and "there is no workspace in this folder or above it" in with_file.stderr
     assert "Run the command inside your workspace" in with_file.stderr
+
+
+BLAME = Path(__file__).parent / "packs" / "blame"
+WRONG_SCALE = "def scale(xs, k):\n    return xs\n\ndef total(xs):\n    return sum(xs)\n"
+
+
+def test_a_checks_own_bug_says_not_your_fault_in_text_and_json(dojo, tmp_path):
+    cli = lambda *args: dojo("--pack", str(BLAME), *args)  # noqa: E731
+    cli()
+    (tmp_path / "torch-dojo" / "01_scale.py").write_text(WRONG_SCALE)
+    text = cli("check", "01")
+    assert text.returncode == 1
+    assert "The check itself failed, not your code: checks/01_scale.py, line 21" in text.stdout
+    assert "Not your fault: this check has a bug of its own" in text.stdout
+    assert "Traceback" not in text.stdout + text.stderr
+    checks = {c["name"]: c for c in json.loads(cli("check", "01", "--json").stdout)["checks"]}
+    assert checks["the check's own code works"]["blame"] == "check"
+    assert checks["the check's own code works"]["status"] == "error"
+    assert checks["scale multiplies every number by k"]["blame"] == "learner"
+    assert checks["total adds the numbers"]["blame"] == ""
+
+
+def test_a_check_that_fails_again_shows_its_second_hint_then_the_nudge_after_a_pass(dojo, tmp_path):
+    cli = lambda *args: dojo("--pack", str(BLAME), *args)  # noqa: E731
+    cli()
+    mine = tmp_path / "torch-dojo" / "01_scale.py"
+    mine.write_text(WRONG_SCALE)
+    first = cli("check", "01")
+    assert "hint: Each number is multiplied by k." in first.stdout
+    assert "return [x * k for x in xs]" not in first.stdout
+    second = cli("check", "01")
+    assert "hint (second time): return [x * k for x in xs]" in second.stdout
+    assert "Each number is multiplied by k." not in second.stdout
+    third = json.loads(cli("check", "01", "--json").stdout)
+    scales = third["checks"][0]
+    assert scales["hint"] == scales["then"] == "return [x * k for x in xs]"
+    assert third["hint"] == "return [x * k for x in xs]"
+    mine.write_text(WRONG_SCALE.replace("return xs", "return [x * k for x in xs]"))
+    fixed = json.loads(cli("check", "01", "--json").stdout)
+    assert fixed["checks"][0]["status"] == "passed"  # (the check's own bug still fails the exercise)
+    mine.write_text(WRONG_SCALE)
+    again = cli("check", "01")
+    assert "hint: Each number is multiplied by k." in again.stdout  # a nudge first, after a pass
+    outside = dojo("--pack", str(BLAME), "check", "01", "--file", str(mine))
+    assert "hint (second time)" not in outside.stdout  # --file keeps no progress: no second hints

@@ -22,7 +22,7 @@ import pytest
 from conftest import assert_nothing_left
 from torch_dojo import runner
 from torch_dojo.pack import Exercise, load_pack
-from torch_dojo.report import Status, Verdict
+from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
 
 PACKS = Path(__file__).parent / "packs"
@@ -126,6 +126,22 @@ def test_a_syntax_error_and_an_error_at_import(judge):
     assert verdict.status is Status.ERROR and "SyntaxError on line 1" in verdict.message
     verdict = judge("x = 1 / 0\n")
     assert verdict.status is Status.ERROR and "ZeroDivisionError" in verdict.message and "line 1" in verdict.message
+
+
+def test_blame_reads_as_unjudged(judge):
+    """A check's own bug is the check's, what the learner's code raised or returned theirs."""
+    blamed = load_pack(PACKS / "blame")
+    verdict = judge("def scale(xs, k):\n    return xs\n\ndef total(xs):\n    sum(xs)\n", exercise=blamed.find("scale"))
+    scales, total, own = verdict.checks
+    assert (scales.status, scales.blame) == (Status.FAILED, "learner")
+    assert (total.status, total.blame) == (Status.ERROR, "learner")  # the check tripped over None
+    assert (own.status, own.blame) == (Status.ERROR, "check")
+    assert "The check itself failed, not your code: checks/01_scale.py, line 21" in own.message
+    assert own.hint == NOT_YOUR_FAULT
+    verdict = judge("def scale(xs, k):\n    raise ValueError('no')\n", exercise=blamed.find("scale"))
+    assert verdict.checks[0].blame == "learner" and "line 2, in scale()" in verdict.checks[0].message
+    verdict = judge("def double(x):\n    return 2 * x\n", exercise=blamed.find("broken"))
+    assert verdict.checks[0].blame == "check" and "solutions/02_broken.py, line 3" in verdict.checks[0].message
 
 
 @pytest.mark.parametrize("source", ["def add(a, b):\n    return a - b\n", "def add(a, b):\n    return a + b\n",

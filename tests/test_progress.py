@@ -172,3 +172,24 @@ def test_a_temp_file_left_by_a_killed_save_is_swept(tmp_path):
     (tmp_path / ".progress-dead.tmp").write_text("{")
     progress.reveal_hint(path, "add", 2)
     assert not list(tmp_path.glob(".progress-*.tmp"))
+
+
+def test_a_check_that_fails_again_shows_its_second_hint_until_it_passes(tmp_path):
+    from torch_dojo.report import CheckResult, Status, Verdict
+
+    def verdict(status: Status) -> Verdict:
+        check = CheckResult("sums", status, "" if status is Status.PASSED else "wrong", "the idea", then="the code")
+        return Verdict("01", "add", "Add", status, checks=(check,), hint=check.hint)
+
+    path = tmp_path / "progress.json"
+    shown, _ = progress.record_checked(path, "add", verdict(Status.FAILED))
+    assert shown.checks[0].hint == "the idea" and shown.hint == "the idea"
+    shown, state = progress.record_checked(path, "add", verdict(Status.FAILED))
+    assert shown.checks[0].hint == "the code" and shown.hint == "the code" and shown.checks[0].second_hint
+    assert state.of("add").failing == ["sums"]
+    progress.record_checked(path, "add", verdict(Status.PASSED))
+    assert progress.load(path).of("add").failing == []
+    shown, _ = progress.record_checked(path, "add", verdict(Status.FAILED))
+    assert shown.checks[0].hint == "the idea"  # a nudge again after a pass
+    shown, _ = progress.record_checked(path, "other", verdict(Status.FAILED))
+    assert shown.checks[0].hint == "the idea"  # another exercise's failures are its own

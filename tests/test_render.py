@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from torch_dojo import render
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.report import NOT_YOUR_FAULT, CheckResult, Status, Verdict, escalated, first_hint
 
 
 def text_of(verdict: Verdict) -> str:
@@ -71,3 +71,23 @@ def test_the_cases_of_a_check_a_timeout_cut_say_which_did_not_run():
     checks = (CheckResult("sides [2-3]", Status.TIMEOUT, "Stopped"), CheckResult("sides [5-1]", Status.NOT_RUN, "not run"))
     assert "sides  (fails for 2-3; not run for 5-1)" in text_of(Verdict("01", "x", "X", Status.TIMEOUT, "Stopped",
                                                                          checks=checks))
+
+
+def test_a_checks_own_bug_says_not_your_fault_and_a_second_hint_is_marked():
+    checks = (
+        CheckResult("sums", Status.FAILED, "sum is 2, expected 3", "the idea", then="the code"),
+        CheckResult("broken", Status.ERROR, "The check itself failed, not your code: …", blame="check"),
+    )
+    first = text_of(Verdict("01", "x", "X", Status.FAILED, checks=checks, hint="the idea"))
+    assert "hint: the idea" in first and "the code" not in first
+    assert NOT_YOUR_FAULT in first  # said even where the check carries no hint of its own
+    shown = escalated(Verdict("01", "x", "X", Status.FAILED, checks=checks, hint="the idea"), ["sums"])
+    again = text_of(shown)
+    assert "hint (second time): the code" in again and "the idea" not in again
+    assert shown.hint == "the code"
+
+
+def test_not_written_yet_shows_no_hint_at_all():
+    checks = (CheckResult("sums", Status.FAILED, "`add` is not written yet: …", "", blame="learner"),)
+    verdict = Verdict("01", "x", "X", Status.FAILED, checks=checks, hint=first_hint(checks))
+    assert "hint" not in text_of(verdict) and verdict.to_json()["hint"] == ""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
 from torch_dojo import runner
-from torch_dojo.report import Status, Verdict
+from torch_dojo.pack import load_pack
+from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict
 
 GOOD = """
 def add(a, b):
@@ -193,3 +195,76 @@ def test_broken_checks_are_blamed_on_the_pack_not_the_learner(mini_pack, write, 
     verdict = runner.check(load_pack(root).find("add"), write("add.py", GOOD))
     assert verdict.status is Status.ERROR
     assert "fault in the pack, not in your file" in verdict.message
+
+
+# Whose fault a check that did not pass is (tests/packs/blame) ----------------------------
+
+BLAME = Path(__file__).parent / "packs" / "blame"
+RIGHT_SCALE = "def scale(xs, k):\n    return [x * k for x in xs]\n\ndef total(xs):\n    return sum(xs)\n"
+
+
+def blame_check(write, source: str, slug: str = "scale", **kwargs) -> Verdict:
+    exercise = load_pack(BLAME).find(slug)
+    return runner.check(exercise, write(exercise.file, source), **kwargs)
+
+
+def by_name(verdict: Verdict) -> dict:
+    return {c.name: c for c in verdict.checks}
+
+
+def test_a_check_whose_own_code_raises_is_blamed_on_the_check_with_its_file_and_line(write):
+    verdict = blame_check(write, RIGHT_SCALE)
+    checks = by_name(verdict)
+    own = checks["the check's own code works"]
+    assert own.status is Status.ERROR and own.blame == "check"
+    assert own.message.startswith("The check itself failed, not your code:")
+    assert "checks/01_scale.py, line 21" in own.message
+    assert "KeyError: 'large'" in own.message
+    assert own.hint == NOT_YOUR_FAULT and "Not your fault" in own.hint
+    assert "Traceback" not in own.message and "torch_dojo" not in own.message
+    assert checks["scale multiplies every number by k"].blame == ""  # passed: nobody's
+    assert verdict.status is Status.FAILED
+
+
+def test_a_wrong_value_and_a_raising_function_are_the_learners(write):
+    wrong = blame_check(write, "def scale(xs, k):\n    return xs\n\ndef total(xs):\n    raise ValueError('no')\n")
+    checks = by_name(wrong)
+    assert checks["scale multiplies every number by k"].status is Status.FAILED
+    assert checks["scale multiplies every number by k"].blame == "learner"
+    raised = checks["total adds the numbers"]
+    assert raised.status is Status.ERROR and raised.blame == "learner"
+    assert "ValueError: no" in raised.message and "raised in your file, line 5" in raised.message
+    assert raised.hint == "total adds the numbers up."
+    assert wrong.hint == "Each number is multiplied by k."  # the learner's checks come first
+
+
+def test_a_check_that_trips_over_the_learners_value_blames_the_learner(write):
+    verdict = blame_check(write, "def scale(xs, k):\n    return [x * k for x in xs]\n\ndef total(xs):\n    sum(xs)\n")
+    tripped = by_name(verdict)["total adds the numbers"]
+    assert tripped.status is Status.ERROR and tripped.blame == "learner"  # with the reference it passes
+    assert "TypeError" in tripped.message and "what your function returns" in tripped.message
+    assert tripped.hint == "total adds the numbers up."
+
+
+def test_not_written_yet_is_the_learners_with_no_hint(write):
+    exercise = load_pack(BLAME).find("scale")
+    verdict = runner.check(exercise, exercise.starter)
+    checks = by_name(verdict)
+    for name in ("scale multiplies every number by k", "total adds the numbers"):
+        assert checks[name].blame == "learner" and checks[name].hint == ""
+        assert "not written yet" in checks[name].message
+    assert verdict.hint == NOT_YOUR_FAULT  # the only hint there is: the check's own bug
+
+
+def test_a_reference_that_does_not_load_is_the_checks(write):
+    verdict = blame_check(write, "def double(x):\n    return 2 * x\n", slug="broken")
+    (only,) = verdict.checks
+    assert only.status is Status.ERROR and only.blame == "check"
+    assert "reference solution (solutions/02_broken.py, line 3) could not be loaded" in only.message
+    assert "RuntimeError: broken on purpose" in only.message
+    assert only.hint == NOT_YOUR_FAULT
+
+
+def test_blame_is_in_every_checks_json(write):
+    document = blame_check(write, RIGHT_SCALE).to_json()
+    assert [c["blame"] for c in document["checks"]] == ["", "", "check"]

@@ -790,3 +790,40 @@ async def test_a_file_turned_into_a_looping_link_while_shown_is_named(make_app, 
         await pilot.press("r")
         await until(pilot, lambda: "add" in app.workbook.verdicts)
         assert app.checks_started == 0 and "loops" in flat(verdict_text(app))
+
+
+async def test_a_checks_own_bug_says_not_your_fault_and_a_second_failure_its_second_hint(tmp_path):
+    from torch_dojo.pack import load_pack
+
+    blame = load_pack(Path(__file__).parent / "packs" / "blame")
+    found = workspace.create(tmp_path / "blamed", blame)
+    (found.root / "01_scale.py").write_text("def scale(xs, k):\n    return xs\n\ndef total(xs):\n    return sum(xs)\n")
+    app = DojoApp(Workbook.open(blame, found), check=runner.check, probe=lambda: CPU_ONLY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: "scale" in app.screen.workbook.verdicts)
+        await pilot.pause()
+        text = verdict_text(app)
+        assert "The check itself failed, not your code: checks/01_scale.py, line 21" in text
+        assert "Not your fault: this check has a bug of its own" in text
+        assert "hint: Each number is multiplied by k." in text
+        first = app.screen.workbook.verdicts["scale"]
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen.workbook.verdicts["scale"] is not first)
+        await pilot.pause()
+        text = verdict_text(app)
+        assert "hint (second time): return [x * k for x in xs]" in text
+        assert "Each number is multiplied by k." not in text
+    assert progress.load(found.progress_file).of("scale").failing == [
+        "scale multiplies every number by k", "the check's own code works"]
+
+
+async def test_a_function_not_written_yet_shows_no_hint(make_app):
+    app = make_app()  # the workspace holds the starter: `add` still raises NotImplementedError
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: "add" in app.screen.workbook.verdicts)
+        await pilot.pause()
+        text = verdict_text(app)
+        assert "`add` is not written yet" in text
+        assert "hint" not in text

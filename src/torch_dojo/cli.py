@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from torch_dojo import __version__, grading, packs, progress, render, runner, workspace
+from torch_dojo import __version__, grading, packs, progress, render, report, runner, workspace
 from torch_dojo.grading import GradeError
 from torch_dojo.pack import Exercise, Pack, PackError, UnknownExercise, load_pack
 from torch_dojo.packs import PacksError, Selection
@@ -274,6 +274,8 @@ def check(args: argparse.Namespace) -> int:
         _judgeable(file, chosen.address(exercise))
     verdict = runner.check(exercise, file, time_limit=args.timeout)
     _reached.append(0 if verdict.passed else 1)
+    if found is not None:  # --file keeps no progress, so it has no second hints either
+        verdict = progress.as_seen(_load_progress(found), found.key(exercise), verdict)
     if args.json:
         _print_json(verdict.to_json())
     else:
@@ -301,6 +303,7 @@ def _check_all(chosen: Selection, found: Workspace, args: argparse.Namespace) ->
                       f"`torch-dojo reset {chosen.address(exercise)}` puts a fresh starter there.", file=sys.stderr)
                 continue
             verdict = warm.check(exercise, found.file_for(exercise), time_limit=args.timeout)
+            verdict = progress.as_seen(_load_progress(found), found.key(exercise), verdict)
             verdicts.append(verdict)
             if not args.json:
                 print(render.verdict(verdict, style, failures=None if args.verbose else render.SHOWN_FAILURES,
@@ -592,7 +595,8 @@ def _load_progress(found: Workspace) -> progress.Progress:
 def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> None:
     """Save the verdict (after it was shown); one that cannot be saved is said, once a run."""
     try:
-        _warn(progress.record_verdict(found.progress_file, found.key(exercise), verdict.status.value))
+        _warn(progress.record_verdict(found.progress_file, found.key(exercise), verdict.status.value,
+                                      report.failing(verdict)))
     except progress.NotSaved as err:
         _not_saved(err, "so this verdict is not remembered (the verdict itself stands)")
 

@@ -26,6 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from torch_dojo import report
+
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; atomic replace still holds
@@ -288,6 +290,26 @@ def update(path: Path, change: Callable[[Progress], None]) -> Progress:
 def record_verdict(path: Path, slug: str, status: str, failing: list[str] | tuple[str, ...] = ()) -> Progress:
     """The last verdict's status, and the names of its ``failing`` checks (for second hints)."""
     return update(path, lambda state: state.record_verdict(slug, status, failing))
+
+
+def record_checked(path: Path, slug: str, verdict: report.Verdict) -> tuple[report.Verdict, Progress]:
+    """Keep a verdict of the learner's file, and return it as the learner sees it: a check
+    that failed on the last run too shows its second hint (``report.escalated``). The one
+    rule the CLI and the workbook share; read and written under one lock."""
+    shown: list[report.Verdict] = []
+
+    def record(state: Progress) -> None:
+        shown.append(as_seen(state, slug, verdict))
+        state.record_verdict(slug, verdict.status.value, report.failing(verdict))
+
+    state = update(path, record)
+    return shown[0], state
+
+
+def as_seen(state: Progress, slug: str, verdict: report.Verdict) -> report.Verdict:
+    """The verdict as the learner sees it after the run ``state`` remembers: a check that failed
+    then and fails again shows its second hint (``report.escalated``)."""
+    return report.escalated(verdict, state.of(slug).failing)
 
 
 def reveal_hint(path: Path, slug: str, hints: int) -> Progress:

@@ -13,7 +13,7 @@ from typing import TextIO
 from torch_dojo.grading import Grades, number
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
-from torch_dojo.report import Status, Verdict, case_of, grouped
+from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
 from torch_dojo.runner.environment import Environment
 from torch_dojo.verify import ExerciseVerification
 
@@ -80,8 +80,11 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | No
             shown += 1
             if first.message and first.message != v.message:
                 lines += _indent(first.message, 6)
-            if first.hint:
-                lines += _indent(style("hint: ", "cyan") + first.hint, 6)
+            if first.blame == "check":  # the check's own bug: say so, whatever its hint
+                lines += _indent(style(first.hint or NOT_YOUR_FAULT, "yellow"), 6)
+            elif first.hint:
+                label = "hint (second time): " if first.second_hint else "hint: "
+                lines += _indent(style(label, "cyan") + first.hint, 6)
         elif failing:
             left_out += 1
     if left_out:

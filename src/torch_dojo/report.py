@@ -12,6 +12,11 @@ from typing import Collection
 
 SCHEMA = "torch-dojo/verdict@1"
 
+# The hint of a check that failed by a bug of its own (``CheckResult.blame == "check"``).
+NOT_YOUR_FAULT = ("Not your fault: this check has a bug of its own, whatever your file says. Tell "
+                  "whoever made the pack (`torch-dojo pack verify` shows it too); the other checks "
+                  "still judge your file.")
+
 
 class Status(str, Enum):
     PASSED = "passed"
@@ -42,6 +47,11 @@ class CheckResult:
     @property
     def passed_or_skipped(self) -> bool:
         return self.status in (Status.PASSED, Status.SKIPPED)
+
+    @property
+    def second_hint(self) -> bool:
+        """Whether the hint shown is the check's second one (``escalated``)."""
+        return bool(self.then) and self.hint == self.then and not self.passed_or_skipped
 
     def to_json(self) -> dict:
         return {"name": self.name, "status": self.status.value, "message": self.message,
@@ -127,10 +137,11 @@ def escalated(verdict: Verdict, failed_before: Collection[str]) -> Verdict:
 
 
 def first_hint(checks: list[CheckResult] | tuple[CheckResult, ...]) -> str:
-    """The hint of the first check that did not pass: the one to read first."""
-    for check in checks:
-        if check.status not in (Status.PASSED, Status.SKIPPED) and check.hint:
-            return check.hint
+    """The hint of the first check that did not pass: the one to read first (one that is
+    down to the learner's file before one whose check has a bug of its own)."""
+    hints = [c for c in checks if not c.passed_or_skipped and c.hint]
+    for check in sorted(hints, key=lambda c: c.blame == "check"):
+        return check.hint
     return ""
 
 

@@ -203,7 +203,7 @@ def _with_unfinished(names: list[str], points: dict[str, float | None], results:
     not ``SKIPPED``: nothing is missing on this machine). Each keeps its declared points."""
     checks = list(results)
     if running:
-        checks.append(CheckResult(running, status, why, points=points.get(running)))
+        checks.append(CheckResult(running, status, why, points=points.get(running), blame="learner"))  # ran over
     stopped = f"the check '{running}'" if running else "an earlier check"
     for name in names[len(checks):]:
         checks.append(CheckResult(name, Status.NOT_RUN, f"not run: the run ended at {stopped} ({status})",

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from torch_dojo.report import CheckResult, Status
-from torch_dojo.runner import TOUCHED_CUDA, requirements
+from torch_dojo.runner import TOUCHED_CUDA, blame, requirements
 from torch_dojo.runner.explain import explain, known_hint
 from torch_dojo.testing.compare import CheckFailure
 
@@ -129,6 +129,7 @@ class DojoPlugin:
         self._durations: dict[str, float] = {}
         self._watch_cuda = watch_cuda
         self._touched_cuda: list[str] = []
+        self._quiet = False  # trying a crashed check on the reference: it records nothing
 
     # Fixtures for check authors -------------------------------------------------------
 
@@ -140,11 +141,18 @@ class DojoPlugin:
 
     @pytest.fixture(scope="session")
     def reference(self) -> ModuleType:
-        if self._judged is not None:  # loaded before the learner's code ran
-            if isinstance(self._reference, BaseException):
-                raise self._reference
-            return self._reference
-        return load_module(self._reference_path, "reference")
+        return self._reference_module()
+
+    def _reference_module(self) -> ModuleType:
+        """The reference solution; ``blame.ReferenceBroken`` when it does not load (the pack's fault)."""
+        if self._judged is None and self._reference is None:
+            try:
+                self._reference = load_module(self._reference_path, "reference")
+            except (Exception, SystemExit) as exc:
+                self._reference = exc
+        if isinstance(self._reference, BaseException):  # judged: loaded before the learner's code ran
+            raise blame.ReferenceBroken(self._reference, self._reference_path) from None
+        return self._reference
 
     @pytest.fixture(scope="session")
     def learner_path(self) -> Path:
@@ -153,7 +161,8 @@ class DojoPlugin:
     @pytest.fixture
     def record(self) -> Callable[[str, Any], None]:
         def record(key: str, value: Any) -> None:
-            self._emit("data", key=key, value=value)
+            if not self._quiet:
+                self._emit("data", key=key, value=value)
         return record
 
     # Hooks ------------------------------------------------------------------------------
@@ -239,15 +248,17 @@ class DojoPlugin:
         if item.nodeid in self._reported or (report.passed and call.when != "call"):
             return
         self._reported.add(item.nodeid)
-        result = dataclasses.replace(self._result(item, call, report), points=marked_points(item))
+        result = self._result(item, call, report)
+        if result.blame == blame.CHECK and call.when == "call" and not self._crashes_on_reference(item):
+            result = dataclasses.replace(self._learners_error(item, call.excinfo.value, tripped=True),
+                                         duration=result.duration)
+        result = dataclasses.replace(result, points=marked_points(item))
         self._emit("check", **result.to_json())
 
     def _result(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:
         name = check_name(item)
         duration = self._durations.get(item.nodeid, report.duration)
-        marker = item.get_closest_marker("hint")
-        marked_hint = str(marker.args[0]) if marker and marker.args else ""
-        marked_then = str(marker.args[1]) if marker and len(marker.args) > 1 else ""
+        marked_hint, marked_then = marked_hints(item)
         if report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             return CheckResult(name, Status.SKIPPED, reason.removeprefix("Skipped: "), "", duration)
@@ -256,31 +267,66 @@ class DojoPlugin:
         exc = call.excinfo.value if call.excinfo else None
         if self._judged is not None and type(exc).__name__ == "LearnerLost":
             self._judged.report(self._emit)
-            return CheckResult(name, Status.ERROR, str(exc), "", duration)
+            return CheckResult(name, Status.ERROR, str(exc), "", duration, blame=blame.LEARNER)
         if isinstance(exc, CheckFailure):
             then = getattr(exc, "then", "")
             if exc.hint:  # the failure's own hints, aimed at what it found
-                return CheckResult(name, Status.FAILED, str(exc), exc.hint, duration, then=then)
-            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=then or marked_then)
+                return CheckResult(name, Status.FAILED, str(exc), exc.hint, duration, then=then,
+                                   blame=blame.LEARNER)
+            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=then or marked_then,
+                               blame=blame.LEARNER)
         if isinstance(exc, NotImplementedError):  # not written yet: nothing to hint at
-            return CheckResult(name, Status.FAILED, explain(exc, self._learner_path), "", duration)
-        if isinstance(exc, AssertionError):
-            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=marked_then)
+            return CheckResult(name, Status.FAILED, explain(exc, self._learner_path), "", duration,
+                               blame=blame.LEARNER)
+        if isinstance(exc, (AssertionError, pytest.fail.Exception)):  # pytest.fail(), pytest.raises
+            return CheckResult(name, Status.FAILED, str(exc), marked_hint, duration, then=marked_then,
+                               blame=blame.LEARNER)
         if exc is None:
-            return CheckResult(name, Status.ERROR, report.longreprtext[-1500:], marked_hint, duration)
+            why = "\n".join(report.longreprtext.strip().splitlines()[-3:])
+            return CheckResult(name, Status.ERROR, f"The check itself failed, not your code: {why}",
+                               blame.NOT_YOUR_FAULT, duration, blame=blame.CHECK)
+        if isinstance(exc, blame.ReferenceBroken):
+            return CheckResult(name, Status.ERROR, blame.reference_broken(exc, Path(item.path)),
+                               blame.NOT_YOUR_FAULT, duration, blame=blame.CHECK)
+        if not isinstance(exc, SystemExit) and not blame.learner_raised(exc, self._learner_path):
+            return CheckResult(name, Status.ERROR, blame.check_crashed(exc, Path(item.path)),
+                               blame.NOT_YOUR_FAULT, duration, blame=blame.CHECK)
+        return dataclasses.replace(self._learners_error(item, exc), duration=duration)
+
+    def _learners_error(self, item: pytest.Item, exc: BaseException, tripped: bool = False) -> CheckResult:
+        """An error the learner's code raised, or (``tripped``) that the check's code raised
+        over what the learner's code gave it."""
+        marked_hint, marked_then = marked_hints(item)
+        name = check_name(item)
         message = explain(exc, self._learner_path)
         if getattr(exc, "dojo_message", ""):
             message = f"{exc.dojo_message}\n{message}"
         if isinstance(exc, SystemExit):
             message = ("Your code called sys.exit() (or exit()) while being checked: a function "
                        "should return its result, not end the program.")
+        if tripped:
+            message += ("\n  (raised while the check worked with what your code gave it; with the "
+                        "reference solution it passes: look at what your function returns)")
         # A hint about this very error beats the check's general one.
         if getattr(exc, "dojo_hint", ""):
-            return CheckResult(name, Status.ERROR, message, exc.dojo_hint, duration,
-                               then=getattr(exc, "dojo_then", ""))
+            return CheckResult(name, Status.ERROR, message, exc.dojo_hint,
+                               then=getattr(exc, "dojo_then", ""), blame=blame.LEARNER)
         known = known_hint(str(exc))
-        return CheckResult(name, Status.ERROR, message, known or marked_hint, duration,
-                           then="" if known else marked_then)
+        return CheckResult(name, Status.ERROR, message, known or marked_hint,
+                           then="" if known else marked_then, blame=blame.LEARNER)
+
+    def _crashes_on_reference(self, item: pytest.Item) -> bool:
+        """Whether a check whose own code crashed crashes again with the reference solution
+        in the learner's place (``blame.passes_with``): then the bug is the check's."""
+        try:
+            reference = self._reference_module()
+        except blame.ReferenceBroken:
+            return True
+        self._quiet = True  # what it records now is the reference's, not the learner's
+        try:
+            return not blame.passes_with(item, Learner(reference, self._reference_path), self._reference_path)
+        finally:
+            self._quiet = False
 
 
 def check_name(item: pytest.Item) -> str:
@@ -291,6 +337,14 @@ def check_name(item: pytest.Item) -> str:
         getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
     callspec = getattr(item, "callspec", None)
     return f"{name} [{callspec.id}]" if callspec is not None else name
+
+
+def marked_hints(item: pytest.Item) -> tuple[str, str]:
+    """The check's ``@hint(nudge, then=…)``: its nudge and its second hint ("" when unmarked)."""
+    marker = item.get_closest_marker("hint")
+    nudge = str(marker.args[0]) if marker and marker.args else ""
+    then = str(marker.args[1]) if marker and len(marker.args) > 1 else ""
+    return nudge, then
 
 
 def marked_points(item: pytest.Item) -> float | None:

@@ -169,26 +169,29 @@ class Workbook:
 
     # Changing -------------------------------------------------------------------------------
 
-    def record(self, exercise: Exercise, verdict: Verdict) -> None:
-        """Keep a verdict; safe to call from a worker thread (the progress file is locked)."""
+    def record(self, exercise: Exercise, verdict: Verdict) -> Verdict:
+        """Keep a verdict as the learner sees it (a check that failed last time too shows its
+        second hint) and return that; safe to call from a worker thread (the file is locked)."""
         key = self.key(exercise)
-        self.verdicts[key] = verdict
-        self.state = progress.record_verdict(self.workspace.progress_file, key, verdict.status.value)
+        shown, self.state = progress.record_checked(self.workspace.progress_file, key, verdict)
+        self.verdicts[key] = shown
+        return shown
 
-    def keep(self, exercise: Exercise, verdict: Verdict) -> Unsaved | None:
-        """``record`` a verdict where progress can be saved; safe from a worker thread. The
-        verdict stands for this session either way; returns why progress was not saved, if not."""
+    def keep(self, exercise: Exercise, verdict: Verdict) -> tuple[Verdict, Unsaved | None]:
+        """``record`` a verdict where progress can be saved; safe from a worker thread. Returns
+        the verdict as the learner sees it (second hints where due), and why progress was not
+        saved, if it was not: the verdict stands for this session either way."""
         key = self.key(exercise)
-        self.verdicts[key] = verdict
         self.not_saved = self._guard()
         if self.not_saved is None:
             try:
-                self.record(exercise, verdict)
+                return self.record(exercise, verdict), None
             except OSError as err:
                 self.not_saved = unsaved(err)
-        if self.not_saved is not None:  # remembered in memory only, so the list shows it
-            self.state.record_verdict(key, verdict.status.value, report.failing(verdict))
-        return self.not_saved
+        shown = progress.as_seen(self.state, key, verdict)  # remembered in memory only, so the list shows it
+        self.verdicts[key] = shown
+        self.state.record_verdict(key, verdict.status.value, report.failing(verdict))
+        return shown, self.not_saved
 
     def reveal_hint(self, exercise: Exercise) -> str | None:
         """The next hint (remembered in progress), or None when every hint is out already.

@@ -207,7 +207,7 @@ class WorkbookScreen(Screen):
             return
         if worker.is_cancelled:
             return
-        unsaved = self.workbook.keep(exercise, verdict)  # shown whether or not progress is saved
+        verdict, unsaved = self.workbook.keep(exercise, verdict)  # shown whether or not progress is saved
         self.post_message(CheckFinished(exercise, verdict, unsaved))
 
     def on_check_finished(self, message: CheckFinished) -> None:

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from torch_dojo.pack import Exercise
-from torch_dojo.report import Status, Verdict, case_of, grouped
+from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
 from torch_dojo.tui.widgets.exercise_list import MARKS
 
 
@@ -37,8 +37,11 @@ def verdict_lines(verdict: Verdict) -> RenderableType:
         elif failing:
             if first.message and first.message != verdict.message:
                 parts.append(Padding(Text(first.message), (0, 0, 0, 4)))
-            if first.hint:
-                parts.append(Padding(Text.assemble(("hint: ", "bold cyan"), first.hint), (0, 0, 0, 4)))
+            if first.blame == "check":  # the check's own bug: say so, whatever its hint
+                parts.append(Padding(Text(first.hint or NOT_YOUR_FAULT, style="bold yellow"), (0, 0, 0, 4)))
+            elif first.hint:
+                label = "hint (second time): " if first.second_hint else "hint: "
+                parts.append(Padding(Text.assemble((label, "bold cyan"), first.hint), (0, 0, 0, 4)))
     if verdict.hint and not any(c.hint == verdict.hint for c in verdict.checks):
         parts.append(Padding(Text.assemble(("hint: ", "bold cyan"), verdict.hint), (1, 0, 0, 2)))
     if verdict.passed:
