@@ -30,6 +30,7 @@ from torch_dojo import runner
 from torch_dojo.pack import Exercise
 from torch_dojo.report import Status, Verdict
 from torch_dojo.runner.environment import describe
+from torch_dojo.workspace import WorkspaceError
 from torch_dojo.tui import editor, files
 from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
                                      Polling)
@@ -362,6 +363,9 @@ class WorkbookScreen(Screen):
                 backup = self.workbook.reset(exercise)
             except WorkspaceGone:
                 self.notice_gone()
+                return
+            except WorkspaceError as err:  # says what failed, and that the file is as it was
+                self.notify(str(err), title="Nothing was reset", severity="error", timeout=30)
                 return
             except OSError as err:
                 self.notify(f"Could not reset {file}: {files.reason(err)}. Your file is as it was.",
