@@ -428,6 +428,14 @@ def test_a_mistake_of_an_exercise_this_machine_cannot_run_is_a_note(tmp_path, mo
     assert mistakes.prove(exercise, path, by_file()).note == "exercise 01 needs torchvision: no torchvision here"
 
 
+def test_a_mistake_whose_every_check_is_skipped_here_is_a_note(tmp_path):
+    exercise = make_pack(tmp_path, "def test_f(learner):\n    pass\n")
+    [path] = add_mistakes(exercise, {"01_f/ok.py": RIGHT})
+    skipped = Verdict("01", "f", "F", Status.SKIPPED, "Every check needs CUDA")
+    outcome = mistakes.prove(exercise, path, by_file(ok=skipped))
+    assert (outcome.outcome, outcome.note) == ("skipped", "every check was skipped here: Every check needs CUDA")
+
+
 CRASH = CheckResult("f is identity", Status.ERROR, "the check itself failed: ZeroDivisionError: division by zero\n"
                     "  at checks/01_f.py, line 3", blame="check")
 
