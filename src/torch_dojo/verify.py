@@ -129,15 +129,19 @@ def verify_pack(pack: Pack, jobs: int = 2, check: Callable[..., Verdict] | None 
     found = mistakes.find(pack)
     problems = [Finding(file, "", "", message) for file, message in found.strays]
 
-    def one(exercise: Exercise, run: Callable[..., Verdict]) -> ExerciseVerification:
-        return verify_exercise(exercise, run, found.by_exercise.get(exercise.id, ()))
+    def mistakes_of(verified: ExerciseVerification, run: Callable[..., Verdict]) -> ExerciseVerification:
+        for path in found.by_exercise.get(verified.exercise.id, ()):
+            _mistake(verified, mistakes.prove(verified.exercise, path, run))
+        return verified
 
     if check is not None:
-        return PackVerification([one(e, check) for e in pack.exercises], problems)
+        return PackVerification([mistakes_of(verify_exercise(e, check), check) for e in pack.exercises], problems)
     # The warm runner takes one check at a time, in milliseconds; checks that need a fresh
-    # process (torchrun, CUDA) run cold, ``jobs`` at a time beside it.
+    # process (torchrun, CUDA) run cold, ``jobs`` at a time beside it. Every starter and
+    # solution first, then the mistakes: a solution's time is not measured beside them.
     with WarmRunner() as warm, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return PackVerification(list(pool.map(partial(one, run=warm.check), pack.exercises)), problems)
+        verified = list(pool.map(partial(verify_exercise, check=warm.check), pack.exercises))
+        return PackVerification(list(pool.map(partial(mistakes_of, run=warm.check), verified)), problems)
 
 
 def _starter(found: ExerciseVerification) -> None:
