@@ -1,16 +1,16 @@
 """The example pack (examples/intro-pack): it verifies, and its checks catch the mistakes
-in examples/intro-pack/mistakes/, each with the verdict its docstring asks for (the
-same rules as the built-in pack's learner files: see test_builtin_pack.py)."""
+in examples/intro-pack/mistakes/, each with the verdict its docstring asks for, judged
+by the code `pack verify` runs (torch_dojo.mistakes)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from test_builtin_pack import everything_said, expectation, named
+from test_builtin_pack import prove
 
+from torch_dojo import mistakes
 from torch_dojo.pack import load_pack
-from torch_dojo.report import Status
 from torch_dojo.runner.warm import WarmRunner
 from torch_dojo.scoring import Score, score
 
@@ -31,6 +31,7 @@ def test_the_example_pack_verifies(dojo):
     run = dojo("pack", "verify", str(EXAMPLE))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "3 of 3 exercises verified" in run.stdout
+    assert f"{len(CASES)} of {len(CASES)} mistake files proved" in run.stdout
 
 
 def test_the_example_shows_points_hints_and_a_cuda_check():
@@ -41,26 +42,12 @@ def test_the_example_shows_points_hints_and_a_cuda_check():
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_learner_file_gets_the_expected_verdict(path, warm):
-    expected = expectation(path)
-    verdict = warm.check(PACK.find(path.parent.name.split("_", 1)[1]), path)
-    if expected.passes:
-        assert verdict.status is Status.PASSED, verdict.to_json()
-        return
-    assert verdict.status is not Status.PASSED, verdict.to_json()
-    for name in expected.must_fail:
-        failing = [c for c in named(verdict, name) if c.status not in (Status.PASSED, Status.SKIPPED)]
-        assert failing, f"every check named {name!r} passed"
-        assert all(c.message and c.hint for c in failing), f"{name!r} fails without a message and a hint"
-    for name in expected.must_pass:
-        assert all(c.status in (Status.PASSED, Status.SKIPPED) for c in named(verdict, name)), name
-    said = everything_said(verdict)
-    for text in expected.says:
-        assert text.lower() in said, f"expected {text!r} in what the verdict says:\n{said}"
+    prove(PACK, path, warm.check)
 
 
 def test_every_example_exercise_has_mistakes_and_a_correct_alternative():
     for exercise in PACK.exercises:
-        kinds = {expectation(f).passes for f in (FILES / f"{exercise.id}_{exercise.slug}").glob("*.py")}
+        kinds = {mistakes.read(f).passes for f in (FILES / f"{exercise.id}_{exercise.slug}").glob("*.py")}
         assert kinds == {True, False}, exercise.label
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from torch_dojo import mistakes
 from torch_dojo.pack import load_pack
 from torch_dojo.scaffold import ScaffoldError, new_pack
 
@@ -15,6 +18,21 @@ def test_a_new_pack_verifies_as_created(dojo, tmp_path):
     verified = dojo("pack", "verify", str(tmp_path / "week1"))
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "1 of 1 exercises verified" in verified.stdout
+    assert "2 of 2 mistake files proved" in verified.stdout, verified.stdout
+    assert "note:" not in verified.stdout, "the scaffold follows its own rules: no code in a first hint"
+
+
+def test_a_new_pack_has_a_right_and_a_wrong_mistake_file_that_verify_proves(dojo, tmp_path):
+    root = new_pack("week2", tmp_path)
+    found = mistakes.find(load_pack(root))
+    files = found.by_exercise["01"]
+    assert found.strays == [] and {mistakes.read(f).passes for f in files} == {True, False}
+    verified = dojo("pack", "verify", str(root), "--json")
+    doc = json.loads(verified.stdout)
+    assert verified.returncode == 0 and doc["mistakes"] == {"run": 2, "proved": 2, "skipped": 0, "problem": 0}
+    assert {m["file"]: m["expects"] for m in doc["exercises"][0]["mistakes"]} == {
+        "mistakes/01_squares/mistake_int64.py": "mistake", "mistakes/01_squares/ok_from_a_list.py": "right"}
+    assert "mistakes/01_x/" in (root / "README.md").read_text()
 
 
 def test_the_new_pack_has_everything_an_author_starts_from(tmp_path):

@@ -1,4 +1,4 @@
-"""An installed wheel carries the built-in pack and finds it without the checkout."""
+"""An installed wheel carries the built-in pack, its mistakes too, and finds it without the checkout."""
 
 from __future__ import annotations
 
@@ -45,3 +45,15 @@ def test_wheel_installs_into_a_fresh_venv_and_lists_the_builtin_pack(tmp_path):
     assert len(doc["exercises"]) >= 7
     assert Path(doc["pack"]["root"]).is_relative_to(site), doc["pack"]["root"]
     assert (Path(doc["pack"]["root"]) / "checks" / "18_ddp_script.py").is_file()
+
+    # The mistakes travel too, every file of the checkout's, and pack verify's code finds them.
+    shipped = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "mistakes").glob("*/*.py"))
+    found = subprocess.run([str(python), "-c", "from torch_dojo import mistakes; from torch_dojo.pack import "
+                            "load_builtin_pack; pack = load_builtin_pack(); found = mistakes.find(pack); "
+                            "print(pack.root); print(len(found.strays)); "
+                            "[print(p.relative_to(pack.root).as_posix()) for fs in found.by_exercise.values() for p in fs]"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    root, strays, *files = found.stdout.splitlines()
+    assert Path(root).is_relative_to(site) and strays == "0"
+    assert sorted(files) == shipped and len(shipped) > 100

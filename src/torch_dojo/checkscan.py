@@ -17,6 +17,14 @@ not torch's (``learner.train_on(model, "cuda")``) is only *maybe* a use: the lea
 function may be a stand-in the check put there. Code at the top of the file counts for
 every check. What reading cannot see (a device name built at run time, a learner's file that
 touches CUDA) the runner watches while ``pack verify`` runs the solution (``watch_cuda``).
+
+It also reads how checks talk to learners (notes, for the author to judge): a check's name
+(the first line of its docstring) or first hint (``@hint``'s first argument, a ``hint=``
+keyword, the second argument of ``fail``, ``CheckFailure`` and ``hint_on``) that shows code
+by the look of it (``CODE``: a call with arguments, indexing with content, an assignment,
+``@`` between names, ``lambda``); ``then=`` texts may show code. Only static strings count
+(of an f-string, its constant parts). And a float compared with ``==`` or ``!=`` (a side is
+``.item()``, ``float(...)`` or a float literal): it wants a tolerance.
 """
 
 from __future__ import annotations
@@ -52,12 +60,51 @@ class BadPoints:
     text: str  # the marker as written
 
 
+# What in a name or first hint reads as code, and how to say it.
+CODE = (
+    (re.compile(r"\w\(\s*[^)\s]"), "a call with arguments"),
+    (re.compile(r"\w\[[^\]]+\]"), "indexing"),
+    (re.compile(r" = |\+="), "an assignment"),
+    (re.compile(r"\w\s*@\s*\w"), "@ between names"),
+    (re.compile(r"\blambda\b"), "lambda"),
+)
+_HINTED = {"fail": 1, "CheckFailure": 1, "hint_on": 1}  # the position of the first hint
+
+
+@dataclass(frozen=True)
+class CodeHint:
+    """A check name or first hint that shows code."""
+
+    check: str  # the check it belongs to ("" for a helper's)
+    line: int
+    kind: str  # "name" or "hint"
+    text: str
+    why: str  # what looks like code: "a call with arguments"…
+
+
+@dataclass(frozen=True)
+class FloatEquals:
+    check: str
+    line: int
+    text: str  # the comparison as written
+
+
 @dataclass
 class CheckFile:
     undeclared: list[Touch] = field(default_factory=list)
     bad_points: list[BadPoints] = field(default_factory=list)
     carries_points: bool = False  # some check has @points
     syntax_error: str = ""
+    code_hints: list[CodeHint] = field(default_factory=list)
+    float_equals: list[FloatEquals] = field(default_factory=list)
+
+
+def shows_code(text: str) -> str:
+    """What in ``text`` reads as code ("" for nothing)."""
+    for pattern, why in CODE:
+        if pattern.search(text):
+            return why
+    return ""
 
 
 def scan(source: str, declared: frozenset[str] | set[str] = frozenset()) -> CheckFile:
@@ -92,7 +139,73 @@ def scan(source: str, declared: frozenset[str] | set[str] = frozenset()) -> Chec
                 seen.add(need)
                 found.undeclared.append(Touch(name, need, line, what, "" if via == test.name else via, certain))
     found.carries_points |= any(_is_mark(d, "points") for d in _pytestmark_values(tree))
+    _talk(tree, found)
     return found
+
+
+# How checks talk -----------------------------------------------------------------------
+
+def _talk(tree: ast.Module, found: CheckFile) -> None:
+    """Names and first hints that show code; floats compared with ==."""
+    owner: dict[int, str] = {}  # id of a node -> the name of the check it lies in
+    for test, decorators in _tests(tree):
+        name = check_name(test)
+        for part in [test, *decorators]:
+            for node in ast.walk(part):
+                owner[id(node)] = name
+        doc = ast.get_docstring(test)
+        first = doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
+        why = shows_code(first)
+        if why:
+            found.code_hints.append(CodeHint(name, test.body[0].lineno, "name", first, why))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for text, line in _first_hints(node):
+                why = shows_code(text)
+                if why:
+                    found.code_hints.append(CodeHint(owner.get(id(node), ""), line, "hint", text, why))
+        elif isinstance(node, ast.Compare) and _float_equality(node):
+            found.float_equals.append(FloatEquals(owner.get(id(node), ""), node.lineno, ast.unparse(node)))
+    found.code_hints.sort(key=lambda c: c.line)
+    found.float_equals.sort(key=lambda c: c.line)
+
+
+def _first_hints(call: ast.Call) -> list[tuple[str, int]]:
+    """The static texts of the hints this call gives at once (never its then=)."""
+    name = _dotted(call.func).rsplit(".", 1)[-1]
+    values = [k.value for k in call.keywords if k.arg == "hint"]
+    if name == "hint" and call.args:
+        values.append(call.args[0])
+    elif name in _HINTED and len(call.args) > _HINTED[name]:
+        values.append(call.args[_HINTED[name]])
+    return [(text, value.lineno) for value in values for text in _static(value)]
+
+
+def _static(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    return []
+
+
+def _float_equality(node: ast.Compare) -> bool:
+    if not any(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops):
+        return False
+    sides = [node.left, *node.comparators]
+    return any(_floaty(side) for side in sides)
+
+
+def _floaty(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, float)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _floaty(node.operand)
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "item" and not node.args:
+            return True
+        return isinstance(node.func, ast.Name) and node.func.id == "float"
+    return False
 
 
 def check_name(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:

@@ -397,14 +397,13 @@ def pack_verify(args: argparse.Namespace) -> int:
         _print_json({"schema": VERIFY_SCHEMA, "pack": None, "ok": False, "exercises": [],
                      "manifest": [{"file": str(p.file), "field": p.field, "message": p.message} for p in err.problems]})
         return 2
-    results = verify_pack(pack, jobs=args.jobs)
+    found = verify_pack(pack, jobs=args.jobs)
     if args.json:
-        _print_json({"schema": VERIFY_SCHEMA, "pack": pack.name, "ok": all(r.ok for r in results),
-                     "exercises": [r.to_json() for r in results]})
+        _print_json({"schema": VERIFY_SCHEMA, "pack": pack.name, **found.to_json()})
     else:
         print(f"Verifying pack '{pack.name}' at {pack.root}\n")
-        print(render.verification(results, render.stdout_style()))
-    return 0 if all(r.ok for r in results) else 1
+        print(render.verification(found, render.stdout_style()))
+    return 0 if found.ok else 1
 
 
 def grade(args: argparse.Namespace) -> int:

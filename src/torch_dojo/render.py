@@ -15,7 +15,7 @@ from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
 from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
 from torch_dojo.runner.environment import Environment
-from torch_dojo.verify import ExerciseVerification
+from torch_dojo.verify import PackVerification
 
 SHOWN_FAILURES = 3  # checks whose message and hint are printed in full, unless asked for all (check -v)
 OUTPUT_LINES = 20
@@ -145,17 +145,30 @@ def environment(env: Environment, style: Style) -> str:
     ])
 
 
-def verification(results: list[ExerciseVerification], style: Style) -> str:
-    lines = []
+def verification(found_pack: PackVerification, style: Style) -> str:
+    lines = [f"{style('problem:', 'red')} {p}" for p in found_pack.problems]
+    results = found_pack.exercises
     for found in results:
         mark = style.mark(Status.PASSED if found.ok else Status.FAILED)
+        proved = sum(m.outcome == "proved" for m in found.mistakes)
+        mistakes = f", {proved} of {len(found.mistakes)} mistakes proved" if found.mistakes else ""
         lines.append(f"{mark} {found.exercise.id} {found.exercise.slug}: starter {found.starter.status}, "
                      f"solution {found.solution.status} ({found.solution.duration:.1f} s of "
-                     f"{found.exercise.time_limit:g})")
+                     f"{found.exercise.time_limit:g}){mistakes}")
         lines += [f"    {style('problem:', 'red')} {p}" for p in found.problems]
         lines += [style(f"    note: {n}", "dim") for n in found.notes]
     bad = sum(not f.ok for f in results)
     lines.append(f"\n{len(results) - bad} of {len(results)} exercises verified" + (f", {bad} with problems" if bad else ""))
+    counts = found_pack.mistake_counts()
+    if counts["run"]:
+        skipped = f", {counts['skipped']} not run on this machine" if counts["skipped"] else ""
+        wrong = f", {counts['problem']} with problems" if counts["problem"] else ""
+        lines.append(f"{counts['proved']} of {counts['run']} mistake files proved{skipped}{wrong}")
+    else:
+        lines.append("no mistake files (mistakes/<exercise file stem>/*.py prove what the checks catch: "
+                     "see docs/packs.md)")
+    if found_pack.problems:
+        lines.append(f"{len(found_pack.problems)} problem(s) with the pack as a whole")
     return "\n".join(lines)
 
 

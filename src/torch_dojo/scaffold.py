@@ -1,8 +1,9 @@
 """``pack new``: a new pack that works as created, to grow into the author's own.
 
 It holds one exercise, with a starter that fails, checks with hints and a solution that
-passes, so ``torch-dojo pack verify`` accepts it before the author changes a line, and a
-README for whoever uses the pack. The folder is written whole or not at all.
+passes, one right and one wrong learner file under ``mistakes/`` that prove what the checks
+accept and catch, so ``torch-dojo pack verify`` accepts it before the author changes a line,
+and a README for whoever uses the pack. The folder is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -65,24 +66,50 @@ CHECKS = '''\
 """The hidden checks of exercise 01: plain pytest functions.
 
 `learner` is the learner's file as a module, `reference` is solutions/01_squares.py.
-A check's name is the first line of its docstring; its hint shows when it does not pass.
+A check's name (the first line of its docstring) says what is checked; its message says what
+went wrong; its hint, shown at once, is a nudge; then=, shown when the same check fails again
+on a later save, may show code.
 """
 import torch
 
 from torch_dojo.testing import assert_tensors_match, hint
 
 
-@hint("Start from torch.arange(n), and square it.")
+@hint("Count from 0 with torch.arange, and square what it gives.",
+      then="torch.arange(n, dtype=torch.float32) ** 2")
 def test_squares_of_the_first_five(learner):
-    """squares(5) is 0, 1, 4, 9, 16"""
+    """the squares of 0 to 4 are 0, 1, 4, 9 and 16"""
     assert_tensors_match(learner.squares(5), torch.tensor([0.0, 1.0, 4.0, 9.0, 16.0]), "squares(5)")
 
 
-@hint("Ask for float32: torch.arange(n, dtype=torch.float32), or .float() on the result.")
+@hint("Ask for float32: arange gives int64 for whole numbers.",
+      then="torch.arange(n, dtype=torch.float32) ** 2, or .float() on the result")
 def test_squares_match_the_reference(learner, reference):
-    """squares(n) is a float32 tensor for other sizes too"""
+    """other lengths give float32 squares too"""
     for n in (1, 3, 10):
         assert_tensors_match(learner.squares(n), reference.squares(n), f"squares({n})")
+'''
+
+MISTAKE = '''\
+"""Wrong on purpose: squares from integers, so the tensor is int64, not float32.
+
+Must fail: "the squares of 0 to 4" and "other lengths".
+Says: "dtype".
+"""
+import torch
+
+
+def squares(n):
+    return torch.arange(n) ** 2
+'''
+
+RIGHT = '''\
+"""Right, written another way: a list of Python numbers made into a tensor. Must pass every check."""
+import torch
+
+
+def squares(n):
+    return torch.tensor([float(i * i) for i in range(n)])
 '''
 
 SOLUTION = '''\
@@ -114,13 +141,17 @@ workbook. `torch-dojo --pack path/to/{name} check 01` judges one exercise withou
       exercises/01_x.py       the starter a learner copies and edits
       checks/01_x.py          the hidden checks (pytest)
       solutions/01_x.py       the reference solution
+      mistakes/01_x/*.py      learner files, right and wrong, that the checks must judge as
+                              their docstrings say ("Wrong on purpose: ..." / "Right, ...")
 
-To add an exercise, add its table to pack.toml and its three files. Then
+To add an exercise, add its table to pack.toml and its three files, and a mistake or two
+for each way you expect learners to go wrong. Then
 
     torch-dojo pack verify {name}
 
 proves the pack sound: every starter fails, every solution passes, every failing check
-says why, CUDA and torchvision checks are marked. torch-dojo's docs/packs.md describes the
+says why, every mistake file gets the verdict it declares, CUDA and torchvision checks are
+marked. torch-dojo's docs/packs.md describes the
 format, the check API, sharing and grading.
 '''
 
@@ -144,6 +175,8 @@ def new_pack(name: str, parent: Path) -> Path:
         "exercises/01_squares.py": STARTER,
         "checks/01_squares.py": CHECKS,
         "solutions/01_squares.py": SOLUTION,
+        "mistakes/01_squares/mistake_int64.py": MISTAKE,
+        "mistakes/01_squares/ok_from_a_list.py": RIGHT,
     }
     Path(parent).mkdir(parents=True, exist_ok=True)
     building = Path(parent) / f".{name}.creating-{secrets.token_hex(4)}"  # mkdir, unlike mkdtemp, keeps the umask

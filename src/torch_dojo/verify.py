@@ -11,7 +11,13 @@ The manifest (fields, hints, files) was validated when the pack loaded. For each
   ``requires``): read from the check file (``checkscan``) and watched while the solution
   runs (a check that starts CUDA unmarked);
 - ``@points`` must be numbers above 0, and an exercise whose checks carry points must not
-  set ``points`` in the manifest too (it would be ignored).
+  set ``points`` in the manifest too (it would be ignored);
+- a check whose own code crashes (``blame == "check"``) on the starter, the solution or a
+  mistake file is the pack's problem, named with the check and where it crashed;
+- every file under ``mistakes/`` (``torch_dojo.mistakes``) gets the verdict its docstring
+  declares, and every folder there names an exercise;
+- check names and first hints that show code, and floats compared with ``==``, are notes
+  (``checkscan``).
 
 A problem makes the pack unsound (exit 1); a note is said and does not count against it.
 Every finding names the file, the exercise and the check or field.
@@ -22,9 +28,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Sequence
 
-from torch_dojo import checkscan, runner
+from torch_dojo import checkscan, mistakes, runner
 from torch_dojo.pack import MANIFEST, Exercise, Pack, terminal_text_problems
 from torch_dojo.report import Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
@@ -43,6 +50,8 @@ class Finding:
 
     def __str__(self) -> str:
         where = f" {self.where}" if self.where else ""
+        if not self.exercise:  # the pack as a whole
+            return f"{self.file}:{where}: {self.message}" if where else f"{self.file}: {self.message}"
         return f"{self.file}: exercise {self.exercise}{where}: {self.message}"
 
     def to_json(self, level: str) -> dict:
@@ -57,6 +66,7 @@ class ExerciseVerification:
     solution: Verdict
     problems: list[Finding] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
+    mistakes: list[mistakes.Outcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -67,25 +77,72 @@ class ExerciseVerification:
                 "problems": [str(p) for p in self.problems], "notes": [str(n) for n in self.notes],
                 "findings": [p.to_json("problem") for p in self.problems] + [n.to_json("note") for n in self.notes],
                 "starter": self.starter.status.value, "solution": self.solution.status.value,
-                "solution_duration": round(self.solution.duration, 3)}
+                "solution_duration": round(self.solution.duration, 3),
+                "mistakes": [m.to_json() for m in self.mistakes]}
 
 
-def verify_exercise(exercise: Exercise, check: Callable[..., Verdict] = runner.check) -> ExerciseVerification:
+@dataclass
+class PackVerification:
+    """Every exercise's verification, and what is wrong with the pack as a whole (a folder
+    under mistakes/ that names no exercise)."""
+
+    exercises: list[ExerciseVerification]
+    problems: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(e.ok for e in self.exercises)
+
+    @property
+    def mistakes(self) -> list[mistakes.Outcome]:
+        return [m for e in self.exercises for m in e.mistakes]
+
+    def mistake_counts(self) -> dict[str, int]:
+        outcomes = [m.outcome for m in self.mistakes]
+        return {"run": len(outcomes), "proved": outcomes.count("proved"), "skipped": outcomes.count("skipped"),
+                "problem": outcomes.count("problem")}
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "problems": [str(p) for p in self.problems],
+                "findings": [p.to_json("problem") for p in self.problems],
+                "mistakes": self.mistake_counts(), "exercises": [e.to_json() for e in self.exercises]}
+
+
+def verify_exercise(exercise: Exercise, check: Callable[..., Verdict] = runner.check,
+                    mistake_files: Sequence[Path] = ()) -> ExerciseVerification:
     starter = check(exercise, exercise.starter)
     solution = check(exercise, exercise.solution, watch_cuda=True)
     found = ExerciseVerification(exercise, starter, solution)
     _starter(found)
     _solution(found)
-    _marks(found, checkscan.scan(exercise.checks.read_text(encoding="utf-8", errors="replace"), exercise.requires))
+    scanned = checkscan.scan(exercise.checks.read_text(encoding="utf-8", errors="replace"), exercise.requires)
+    _marks(found, scanned)
+    _style(found, scanned)
     found.problems += [_at(exercise, MANIFEST, where, message) for where, message in terminal_text_problems(exercise)]
+    for path in mistake_files:
+        _mistake(found, mistakes.prove(exercise, path, check))
     return found
 
 
-def verify_pack(pack: Pack, jobs: int = 2) -> list[ExerciseVerification]:
+def verify_pack(pack: Pack, jobs: int = 2, check: Callable[..., Verdict] | None = None) -> PackVerification:
+    """Verify every exercise and run every mistake file; ``check``: a runner's (default: a
+    warm runner, as learners' files are checked in the workbook)."""
+    found = mistakes.find(pack)
+    problems = [Finding(file, "", "", message) for file, message in found.strays]
+
+    def mistakes_of(verified: ExerciseVerification, run: Callable[..., Verdict]) -> ExerciseVerification:
+        for path in found.by_exercise.get(verified.exercise.id, ()):
+            _mistake(verified, mistakes.prove(verified.exercise, path, run))
+        return verified
+
+    if check is not None:
+        return PackVerification([mistakes_of(verify_exercise(e, check), check) for e in pack.exercises], problems)
     # The warm runner takes one check at a time, in milliseconds; checks that need a fresh
-    # process (torchrun, CUDA) run cold, ``jobs`` at a time beside it.
+    # process (torchrun, CUDA) run cold, ``jobs`` at a time beside it. Every starter and
+    # solution first, then the mistakes: a solution's time is not measured beside them.
     with WarmRunner() as warm, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(partial(verify_exercise, check=warm.check), pack.exercises))
+        verified = list(pool.map(partial(verify_exercise, check=warm.check), pack.exercises))
+        return PackVerification(list(pool.map(partial(mistakes_of, run=warm.check), verified)), problems)
 
 
 def _starter(found: ExerciseVerification) -> None:
@@ -97,7 +154,10 @@ def _starter(found: ExerciseVerification) -> None:
     if starter.status is Status.TIMEOUT:
         found.problems.append(_at(exercise, file, "", f"the starter runs into the time limit ({exercise.time_limit:g} s): "
                                   "a learner would wait that long for a first verdict. Make it fail fast."))
+    _crashes(found, starter, "the starter")
     for result in starter.checks:
+        if result.blame == "check":
+            continue
         if result.status in (Status.FAILED, Status.ERROR) and not result.message.strip():
             found.problems.append(_at(exercise, f"checks/{exercise.file}", f"check '{result.name}'",
                                       "fails on the starter without a message: say what was expected "
@@ -110,8 +170,9 @@ def _solution(found: ExerciseVerification) -> None:
     if solution.status is Status.SKIPPED:
         found.notes.append(_at(exercise, file, "", f"not verified on this machine: {solution.message}"))
         return
-    if not solution.passed:
-        failing = [c for c in solution.checks if c.status not in (Status.PASSED, Status.SKIPPED)]
+    crashed = _crashes(found, solution, "the solution")
+    failing = [c for c in solution.checks if not c.passed_or_skipped and c.blame != "check"]
+    if not solution.passed and (failing or not crashed):
         reasons = [f"{c.name}: {_first_line(c.message) or c.status}" for c in failing[:3]]
         found.problems.append(_at(exercise, file, "", f"the solution does not pass ({solution.status}): "
                                   + ("; ".join(reasons) or _first_line(solution.message))))
@@ -161,8 +222,49 @@ def _marks(found: ExerciseVerification, scanned: checkscan.CheckFile) -> None:
                                   "exercise is worth the sum of theirs. Remove one or the other."))
 
 
+def _crashes(found: ExerciseVerification, verdict: Verdict, what: str) -> bool:
+    """A check whose own code raised while ``what`` ran: the pack's bug, not the learner's."""
+    crashed = [c for c in verdict.checks if c.blame == "check"]
+    for result in crashed:
+        found.problems.append(_at(found.exercise, f"checks/{found.exercise.file}", f"check '{result.name}'",
+                                  f"the check itself crashed while {what} ran (a learner would be told it is not "
+                                  f"their fault): {_brief(result.message) or result.status}. Fix the check."))
+    return bool(crashed)
+
+
+def _mistake(found: ExerciseVerification, outcome: mistakes.Outcome) -> None:
+    found.mistakes.append(outcome)
+    for where, message in outcome.problems:
+        found.problems.append(_at(found.exercise, outcome.file, where, message))
+    if outcome.note:
+        found.notes.append(_at(found.exercise, outcome.file, "", f"not run here: {outcome.note}"))
+
+
+def _style(found: ExerciseVerification, scanned: checkscan.CheckFile) -> None:
+    """Notes: a check name or first hint that shows code; a float compared with ==."""
+    checks = f"checks/{found.exercise.file}"
+    for shown in scanned.code_hints:
+        where = f"check '{shown.check}'" if shown.check else ""
+        what = "the check's name" if shown.kind == "name" else "the first hint"
+        fix = ("say what is checked, not how" if shown.kind == "name"
+               else "nudge (the idea, at most the API's name); move the code to then=...")
+        found.notes.append(_at(found.exercise, f"{checks}:{shown.line}", where,
+                               f"{what} shows code: {shown.text!r} ({shown.why}); {fix}"))
+    for compared in scanned.float_equals:
+        where = f"check '{compared.check}'" if compared.check else ""
+        found.notes.append(_at(found.exercise, f"{checks}:{compared.line}", where,
+                               f"`{compared.text}` compares a float with ==: float32 arithmetic rarely gives the "
+                               "exact value; compare floats with a tolerance: `torch_dojo.testing.assert_close`"))
+
+
 def _at(exercise: Exercise, file: str, where: str, message: str) -> Finding:
     return Finding(file, f"{exercise.id} ({exercise.slug})", where, message)
+
+
+def _brief(text: str, limit: int = 400) -> str:
+    """A message on one line (the crash's file and line may be on a later one)."""
+    said = " / ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    return said if len(said) <= limit else said[:limit - 1] + "…"
 
 
 def _first_line(text: str) -> str:
