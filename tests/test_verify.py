@@ -555,7 +555,6 @@ def test_code_hints_and_float_equality_are_notes_of_pack_verify(tmp_path):
         "`torch_dojo.testing.assert_close`"]
 
 
-@pytest.mark.xfail(strict=False, reason="content rewrite in progress")
 def test_no_check_name_or_first_hint_of_the_shipped_packs_shows_code():
     from torch_dojo.pack import load_builtin_pack
 
