@@ -30,9 +30,16 @@ class Environment:
     distributed: bool = False
     torchrun: bool = False
     backends: list[str] = field(default_factory=list)
+    lacking: dict[str, str] = field(default_factory=dict)  # requirement -> why a check needing it is skipped
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    def missing(self, need: str) -> str | None:
+        """``requirements.missing(need)`` as the check processes answer it, from here."""
+        if self.torch_problem:
+            return self.torch_problem
+        return self.lacking.get(need) or None
 
 
 def describe(timeout: float = 60.0) -> Environment:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 
+NEEDS = ("cuda", "torchvision", "distributed")  # what a check or an exercise may require
+
 
 @functools.cache
 def missing(name: str) -> str | None:
