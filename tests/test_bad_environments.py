@@ -280,6 +280,14 @@ def _escaped_pack(dest: Path) -> None:
     manifest.write_text(manifest.read_text().replace('title = "Add two numbers"', 'title = "Add \\u001b[2J two"'))
 
 
+def _escaped_pack_title(dest: Path) -> None:
+    shutil.copytree(MINI, dest)
+    manifest = dest / "pack.toml"
+    text = manifest.read_text()
+    first = text.index("title = ")  # the [pack] table's title comes first
+    manifest.write_text(text[:first] + 'title = "Mini \\u001b]0;owned\\u0007 pack"\n' + text[text.index("\n", first) + 1:])
+
+
 NEWER = json.dumps({"version": 2, "exercises": {"add": {"status": "passed", "hints_shown": 1, "ever_passed": True,
                                                          "streak": 3}}, "settings": {"theme": "dark"}})
 WRONG_TYPES = json.dumps({"version": 1, "exercises": {
@@ -408,6 +416,8 @@ CASES = [
          lambda env: setattr(env, "shell", '"$@" >/dev/full')),
     Case("pack verify names an escape sequence in a title", ("pack", "verify", "{base}/escaped"), 1,
          ("escape sequence", "field 'title'"), lambda env: _escaped_pack(env.base / "escaped")),
+    Case("pack verify names an escape sequence in the pack's title", ("pack", "verify", "{base}/escaped"), 1,
+         ("escape sequence", "[pack] field 'title'"), lambda env: _escaped_pack_title(env.base / "escaped")),
     Case("check --all into a closed pipe exits non-zero", ("check", "--all"), 1, (),
          _with(_solved, lambda env: setattr(env, "shell", 'set -o pipefail; "$@" | true'))),
 ]

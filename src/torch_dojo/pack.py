@@ -366,13 +366,16 @@ def _version_problems(manifest: Path, specifier: object) -> list[Problem]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def terminal_text_problems(exercise: Exercise) -> list[tuple[str, str]]:
-    """The exercise's text (title, chapter, book, task, hints) that would drive the learner's
-    terminal rather than be read: ``(field, message)`` for each field holding a control
-    character such as ESC. For ``pack verify``; the CLI and the TUI show such text escaped."""
-    fields = [("title", exercise.title), ("chapter", exercise.chapter), ("book", exercise.book),
-              ("task", exercise.task)]
-    fields += [(f"hints[{number}]", text) for number, text in enumerate(exercise.hints)]
+def terminal_text_problems(of: "Exercise | Pack") -> list[tuple[str, str]]:
+    """The text of an exercise (title, chapter, book, task, hints) or of a pack (title,
+    description) that would drive the learner's terminal rather than be read: ``(field,
+    message)`` for each field holding a control character such as ESC. For ``pack verify``;
+    the CLI and the TUI show such text escaped."""
+    if isinstance(of, Pack):
+        fields = [("title", of.title), ("description", of.description)]
+    else:
+        fields = [("title", of.title), ("chapter", of.chapter), ("book", of.book), ("task", of.task)]
+        fields += [(f"hints[{number}]", text) for number, text in enumerate(of.hints)]
     found = []
     for name, text in fields:
         match = _CONTROL.search(text or "")

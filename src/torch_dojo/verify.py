@@ -129,6 +129,7 @@ def verify_pack(pack: Pack, jobs: int = 2, check: Callable[..., Verdict] | None 
     warm runner, as learners' files are checked in the workbook)."""
     found = mistakes.find(pack)
     problems = [Finding(file, "", "", message) for file, message in found.strays]
+    problems += [Finding(MANIFEST, "", f"[pack] {where}", message) for where, message in terminal_text_problems(pack)]
 
     def mistakes_of(verified: ExerciseVerification, run: Callable[..., Verdict]) -> ExerciseVerification:
         for path in found.by_exercise.get(verified.exercise.id, ()):
