@@ -183,7 +183,7 @@ def test_endless_recursion(judge):
 def test_killing_the_process_that_runs_it(judge):
     verdict = judge("import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n")
     assert verdict.status is Status.ERROR
-    assert "the process that supervised it was killed" in verdict.message
+    assert "the process that supervised them was killed" in verdict.message
     if judge.warm is not None:  # a new worker takes the next check
         assert judge.warm.ready(timeout=120)
         assert judge.warm.check(judge.mini, judge.mini.solution).passed

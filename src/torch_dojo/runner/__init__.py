@@ -146,10 +146,14 @@ def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: 
                "for tensors far larger than the task needs, or a list that grows forever.")
         checks = _with_unfinished(names, points, results, running, Status.MEMORY, why)
         return _verdict(exercise, file, Status.MEMORY, why, checks=checks, hint=first_hint(checks), **extra)
+    if outcome.supervisor_lost:  # whether or not the check process still got to say "done"
+        why = (f"The checks stopped{during}: the process that supervised them was killed. Does your "
+               "code end other processes (os.kill, os.killpg)? End only the processes your code started.")
+        checks = _with_unfinished(names, points, results, running, Status.ERROR, why)
+        return _verdict(exercise, file, Status.ERROR, why, checks=checks, **extra)
     if not done:
-        how = ("the process that supervised it was killed: does your code end other processes?"
-               if outcome.supervisor_lost else how_it_ended(outcome.returncode))
-        if not names and not running and not outcome.supervisor_lost:  # the checks never started
+        how = how_it_ended(outcome.returncode)
+        if not names and not running:  # the checks never started
             why = (f"Your file ended Python itself while it was being loaded ({how}), so no check ran: "
                    "os._exit(), a crash inside a C extension, or a signal. Code at the top level runs "
                    "on import: put it inside a function.")
