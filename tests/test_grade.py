@@ -13,7 +13,7 @@ import pytest
 
 from torch_dojo import grading
 from torch_dojo.grading import GradeError, Journal, Submission, find_submissions, locate
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.verdict import CheckResult, Status, Verdict
 
 RIGHT = {"01_add.py": "def add(a, b):\n    return a + b\n",
          "02_greet.py": "def greet(name):\n    return f'Hello, {name}!'\n"}

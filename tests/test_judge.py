@@ -22,7 +22,7 @@ import pytest
 from conftest import assert_nothing_left
 from torch_dojo import runner
 from torch_dojo.pack import Exercise, load_pack
-from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict
+from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
 
 PACKS = Path(__file__).parent / "packs"

@@ -175,7 +175,7 @@ def test_a_temp_file_left_by_a_killed_save_is_swept(tmp_path):
 
 
 def test_a_check_that_fails_again_shows_its_second_hint_until_it_passes(tmp_path):
-    from torch_dojo.report import CheckResult, Status, Verdict
+    from torch_dojo.verdict import CheckResult, Status, Verdict
 
     def verdict(status: Status) -> Verdict:
         check = CheckResult("sums", status, "" if status is Status.PASSED else "wrong", "the idea", then="the code")

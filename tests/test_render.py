@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from torch_dojo import render
-from torch_dojo.report import NOT_YOUR_FAULT, CheckResult, Status, Verdict, escalated, first_hint
+from torch_dojo.verdict import NOT_YOUR_FAULT, CheckResult, Status, Verdict, escalated, first_hint
 
 
 def text_of(verdict: Verdict) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from torch_dojo import runner
 from torch_dojo.pack import load_pack
-from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict
+from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict
 
 GOOD = """
 def add(a, b):

@@ -8,7 +8,7 @@ import pytest
 
 from torch_dojo import runner
 from torch_dojo.pack import load_pack
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.verdict import CheckResult, Status, Verdict
 from torch_dojo.scoring import Score, score
 from torch_dojo.testing import points
 
@@ -92,7 +92,7 @@ def test_a_timeout_keeps_every_checks_points_and_what_passed_before_it_earns(wri
 
 
 def test_a_check_not_run_is_neither_failing_nor_passed():
-    from torch_dojo.report import failing, overall_status
+    from torch_dojo.verdict import failing, overall_status
 
     checks = [CheckResult("a", Status.FAILED, "wrong"), CheckResult("b", Status.NOT_RUN, "not run")]
     assert failing(Verdict("01", "area", "Area", Status.ERROR, checks=tuple(checks))) == ["a"]

@@ -21,7 +21,7 @@ from rich.console import Console
 from textual.widgets import Markdown, OptionList, TabbedContent
 
 from torch_dojo import progress, runner, workspace
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.verdict import CheckResult, Status, Verdict
 from torch_dojo.runner.environment import Environment
 from torch_dojo.tui import editor
 from torch_dojo.tui.app import DojoApp

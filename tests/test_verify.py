@@ -16,7 +16,7 @@ from torch_dojo import checkscan, mistakes, runner
 from torch_dojo.checkscan import scan
 from torch_dojo.mistakes import Expectation, GrammarError
 from torch_dojo.pack import Exercise, load_pack
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.verdict import CheckResult, Status, Verdict
 from torch_dojo.verify import verify_exercise, verify_pack
 
 SCORED = TESTS / "packs" / "scored"

@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from torch_dojo import runner
-from torch_dojo.report import Status
+from torch_dojo.verdict import Status
 from torch_dojo.runner import warm as warm_module
 from torch_dojo.runner.warm import WarmRunner
 

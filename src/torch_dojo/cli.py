@@ -15,11 +15,12 @@ import os
 import sys
 from pathlib import Path
 
-from torch_dojo import __version__, grading, packs, progress, render, report, runner, workspace
+from torch_dojo import __version__, grading, packs, progress, render, runner, workspace
+from torch_dojo.verdict import failing
 from torch_dojo.grading import GradeError
 from torch_dojo.pack import Exercise, Pack, PackError, UnknownExercise, load_pack
 from torch_dojo.packs import PacksError, Selection
-from torch_dojo.report import SCHEMA, Status, Verdict
+from torch_dojo.verdict import SCHEMA, Status, Verdict
 from torch_dojo.runner.environment import describe
 from torch_dojo.verify import verify_pack
 from torch_dojo.workspace import Workspace, WorkspaceError
@@ -595,7 +596,7 @@ def _remember(found: Workspace, exercise: Exercise, verdict: Verdict) -> None:
     """Save the verdict (after it was shown); one that cannot be saved is said, once a run."""
     try:
         _warn(progress.record_verdict(found.progress_file, found.key(exercise), verdict.status.value,
-                                      report.failing(verdict)))
+                                      failing(verdict)))
     except progress.NotSaved as err:
         _not_saved(err, "so this verdict is not remembered (the verdict itself stands)")
 

@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Iterator
 
 from torch_dojo import __version__
 from torch_dojo.pack import Exercise, Pack
-from torch_dojo.report import Status, Verdict
+from torch_dojo.verdict import Status, Verdict
 from torch_dojo.scoring import score
 
 SCHEMA = "torch-dojo/grade@1"

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from torch_dojo.pack import Exercise, Pack
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.verdict import CheckResult, Status, Verdict
 from torch_dojo.runner import environment
 
 FOLDER = "mistakes"

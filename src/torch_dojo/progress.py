@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from torch_dojo import report
+from torch_dojo import verdict as verdicts  # the module; "verdict" is the value
 
 try:
     import fcntl
@@ -292,24 +292,24 @@ def record_verdict(path: Path, slug: str, status: str, failing: list[str] | tupl
     return update(path, lambda state: state.record_verdict(slug, status, failing))
 
 
-def record_checked(path: Path, slug: str, verdict: report.Verdict) -> tuple[report.Verdict, Progress]:
+def record_checked(path: Path, slug: str, verdict: verdicts.Verdict) -> tuple[verdicts.Verdict, Progress]:
     """Keep a verdict of the learner's file, and return it as the learner sees it: a check
-    that failed on the last run too shows its second hint (``report.escalated``). The one
+    that failed on the last run too shows its second hint (``verdict.escalated``). The one
     rule the CLI and the workbook share; read and written under one lock."""
-    shown: list[report.Verdict] = []
+    shown: list[verdicts.Verdict] = []
 
     def record(state: Progress) -> None:
         shown.append(as_seen(state, slug, verdict))
-        state.record_verdict(slug, verdict.status.value, report.failing(verdict))
+        state.record_verdict(slug, verdict.status.value, verdicts.failing(verdict))
 
     state = update(path, record)
     return shown[0], state
 
 
-def as_seen(state: Progress, slug: str, verdict: report.Verdict) -> report.Verdict:
+def as_seen(state: Progress, slug: str, verdict: verdicts.Verdict) -> verdicts.Verdict:
     """The verdict as the learner sees it after the run ``state`` remembers: a check that failed
-    then and fails again shows its second hint (``report.escalated``)."""
-    return report.escalated(verdict, state.of(slug).failing)
+    then and fails again shows its second hint (``verdict.escalated``)."""
+    return verdicts.escalated(verdict, state.of(slug).failing)
 
 
 def reveal_hint(path: Path, slug: str, hints: int) -> Progress:

@@ -13,7 +13,7 @@ from typing import TextIO
 from torch_dojo.grading import Grades, number
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
-from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
+from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
 from torch_dojo.runner.environment import Environment
 from torch_dojo.verify import PackVerification
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from torch_dojo.pack import Exercise
-from torch_dojo.report import CheckResult, Status, Verdict
+from torch_dojo.verdict import CheckResult, Status, Verdict
 
 UNMARKED_CHECK_POINTS = 1.0  # a check without @points, once another check of its exercise has some
 

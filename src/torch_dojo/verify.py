@@ -33,7 +33,7 @@ from typing import Callable, Sequence
 
 from torch_dojo import checkscan, mistakes, runner
 from torch_dojo.pack import MANIFEST, Exercise, Pack, terminal_text_problems
-from torch_dojo.report import Status, Verdict
+from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
 
 SLOW_SHARE = 0.5  # a solution may use at most this share of its time limit

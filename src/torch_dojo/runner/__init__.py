@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from torch_dojo.pack import Exercise
-from torch_dojo.report import CheckResult, Status, Verdict, first_hint, overall_status
+from torch_dojo.verdict import CheckResult, Status, Verdict, first_hint, overall_status
 from torch_dojo.runner.isolation import PR_SET_DUMPABLE, prctl
 from torch_dojo.runner.process import ChildOutcome, how_it_ended, run_child
 from torch_dojo.runner.supervisor import Supervisor

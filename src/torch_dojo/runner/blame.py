@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from torch_dojo.report import NOT_YOUR_FAULT  # noqa: F401 - the hint of a check blamed so
+from torch_dojo.verdict import NOT_YOUR_FAULT  # noqa: F401 - the hint of a check blamed so
 from torch_dojo.runner.explain import same_file
 
 LEARNER = "learner"

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import pytest
 
-from torch_dojo.report import CheckResult, Status
+from torch_dojo.verdict import CheckResult, Status
 from torch_dojo.runner import TOUCHED_CUDA, blame, requirements
 from torch_dojo.runner.explain import explain, known_hint
 from torch_dojo.testing.compare import CheckFailure

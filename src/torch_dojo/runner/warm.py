@@ -44,7 +44,7 @@ from typing import Callable
 
 from torch_dojo import runner
 from torch_dojo.pack import Exercise
-from torch_dojo.report import Verdict
+from torch_dojo.verdict import Verdict
 from torch_dojo.runner.process import child_environment
 from torch_dojo.runner.supervisor import Supervisor
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.message import Message
 
 from torch_dojo.pack import Exercise
-from torch_dojo.report import Verdict
+from torch_dojo.verdict import Verdict
 from torch_dojo.runner.environment import Environment
 from torch_dojo.tui.workbook import Unsaved
 

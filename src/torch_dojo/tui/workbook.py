@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from torch_dojo import progress, report, workspace
+from torch_dojo import progress, workspace
+from torch_dojo.verdict import failing
 from torch_dojo.pack import Exercise, Pack
-from torch_dojo.report import Verdict
+from torch_dojo.verdict import Verdict
 from torch_dojo.runner.environment import Environment
 from torch_dojo.workspace import Workspace
 
@@ -190,7 +191,7 @@ class Workbook:
                 self.not_saved = unsaved(err)
         shown = progress.as_seen(self.state, key, verdict)  # remembered in memory only, so the list shows it
         self.verdicts[key] = shown
-        self.state.record_verdict(key, verdict.status.value, report.failing(verdict))
+        self.state.record_verdict(key, verdict.status.value, failing(verdict))
         return shown, self.not_saved
 
     def reveal_hint(self, exercise: Exercise) -> str | None:

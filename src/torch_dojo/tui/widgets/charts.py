@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from torch_dojo.report import Verdict
+from torch_dojo.verdict import Verdict
 
 
 @dataclass(frozen=True)

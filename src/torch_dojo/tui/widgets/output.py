@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Log
 
-from torch_dojo.report import Verdict
+from torch_dojo.verdict import Verdict
 
 
 class OutputView(Log):

@@ -7,7 +7,7 @@ import time
 from rich.text import Text
 from textual.widgets import Static
 
-from torch_dojo.report import Verdict
+from torch_dojo.verdict import Verdict
 from torch_dojo.tui.widgets.exercise_list import MARKS
 
 

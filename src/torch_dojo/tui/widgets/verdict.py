@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from torch_dojo.pack import Exercise
-from torch_dojo.report import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
+from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
 from torch_dojo.tui.widgets.exercise_list import MARKS
 
 
