@@ -187,7 +187,7 @@ def test_the_ddp_starter_fails_with_a_hint_through_the_cli(dojo):
 
 
 def test_pack_and_workspace_go_before_or_after_any_command(tmp_path):
-    from torch_dojo.cli import _parser
+    from torch_dojo.cli.parser import build_parser as _parser
 
     for argv in (["--pack", "p", "--workspace", "w", "list"], ["list", "--pack", "p", "--workspace", "w"],
                  ["--pack", "p", "check", "01", "--workspace", "w"], ["grade", "subs", "--pack", "p", "--workspace", "w"],

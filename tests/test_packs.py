@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, copy_of_mini
 
-from torch_dojo import __version__, packs, progress, workspace
+from torch_dojo import __version__, catalog, progress, workspace
 from torch_dojo.pack import PackError, load_pack, satisfies
 
 SOLVED = "def add(a, b):\n    return a + b\n"
@@ -111,10 +111,10 @@ def test_entry_points_may_name_a_function_or_a_path(tmp_path, monkeypatch):
                         modules={"tdj_fn_mod": f"from pathlib import Path\nPACK = {str(where / 'str_pack' / 'pack.toml')!r}\n"
                                               f"def folder():\n    return Path({str(where / 'fn_pack')!r})\n"})
     monkeypatch.syspath_prepend(str(site))
-    found = {a.name: a for a in packs.available()}
+    found = {a.name: a for a in catalog.available()}
     assert found["fnpack"].ok and found["fnpack"].root == where / "fn_pack"
     assert found["strpack"].ok and found["strpack"].root == where / "str_pack"
-    assert packs.resolve("fnpack").name == "fnpack"
+    assert catalog.resolve("fnpack").name == "fnpack"
 
 
 def test_a_broken_entry_point_is_listed_with_its_problem_and_stops_nothing(dojo, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from torch_dojo import render
+from torch_dojo.cli import render
 from torch_dojo.verdict import NOT_YOUR_FAULT, CheckResult, Status, Verdict, escalated, first_hint
 
 

@@ -30,7 +30,7 @@ from torch_dojo.tui.screens.message import MessageScreen
 from torch_dojo.tui.screens.solution import SolutionScreen
 from torch_dojo.tui.screens.workbook import WorkbookScreen
 from torch_dojo.tui.widgets.charts import ChartView
-from torch_dojo.tui.workbook import Workbook
+from torch_dojo.session import Session
 
 GOOD_ADD = "def add(a, b):\n    return a + b\n"
 WRONG_ADD = "def add(a, b):\n    return a - b\n"
@@ -53,7 +53,7 @@ def make_app(mini_pack, found):
             app.checks_started += 1
             return check(*args, **kw)
 
-        app = DojoApp(Workbook.open(mini_pack, found), check=counted, **kwargs)
+        app = DojoApp(Session.open(mini_pack, found), check=counted, **kwargs)
         app.checks_started = 0
         return app
     return make
@@ -131,7 +131,7 @@ async def test_run_shows_the_verdict_check_by_check_and_keeps_progress(make_app,
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: "add" in app.screen.workbook.verdicts)
+        await until(pilot, lambda: "add" in app.screen.session.verdicts)
         await pilot.pause()
         text = verdict_text(app)
         assert "FAILED" in text
@@ -322,9 +322,9 @@ async def test_a_missing_requirement_is_named_in_the_list(tmp_path, mini_pack):
 
     needy = dataclasses.replace(mini_pack.exercises[1], requires=frozenset({"cuda"}))
     pack = dataclasses.replace(mini_pack, exercises=(mini_pack.exercises[0], needy))
-    app = DojoApp(Workbook.open(pack, workspace.create(tmp_path / "ws", pack)), probe=lambda: CPU_ONLY)
+    app = DojoApp(Session.open(pack, workspace.create(tmp_path / "ws", pack)), probe=lambda: CPU_ONLY)
     async with app.run_test() as pilot:
-        await until(pilot, lambda: app.workbook.environment is not None)
+        await until(pilot, lambda: app.session.environment is not None)
         await pilot.pause()
         assert "needs CUDA" in str(app.screen.query_one(OptionList).get_option("greet").prompt)
 
@@ -337,7 +337,7 @@ async def test_the_charts_draw_what_the_checks_recorded(make_app):
     app = make_app(check=check)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await until(pilot, lambda: "add" in app.session.verdicts)
         await pilot.press("5")
         await pilot.pause()
         chart = app.screen.query_one(ChartView)
@@ -370,7 +370,7 @@ async def test_two_packs_are_listed_pack_by_pack_and_their_progress_kept_apart(t
         app.checks_started += 1
         return runner.check(*args, **kw)
 
-    app = DojoApp(Workbook.open((mini_pack, second), found), check=counted, probe=lambda: CPU_ONLY)
+    app = DojoApp(Session.open((mini_pack, second), found), check=counted, probe=lambda: CPU_ONLY)
     app.checks_started = 0
     async with app.run_test(size=(100, 30)) as pilot:
         listing = app.screen.query_one(OptionList)
@@ -456,7 +456,7 @@ def app_on(pack, root: Path, **kwargs) -> DojoApp:
         app.checks_started += 1
         return check(*args, **kw)
 
-    app = DojoApp(Workbook.open(pack, found), check=counted, **kwargs)
+    app = DojoApp(Session.open(pack, found), check=counted, **kwargs)
     app.checks_started = 0
     return app
 
@@ -562,7 +562,7 @@ async def test_a_read_only_dojo_folder_keeps_the_workbook_going(mini_pack, found
             await pilot.press("h")
             assert mini_pack.find("add").hints[0] in app.screen.query_one("#task-body", Markdown).source
             await pilot.press("r")
-            await until(pilot, lambda: "add" in app.workbook.verdicts)
+            await until(pilot, lambda: "add" in app.session.verdicts)
             await pilot.pause()
             assert "FAILED" in verdict_text(app)
             assert "Read-only file system" in said(app, "Progress not saved")[0]
@@ -577,7 +577,7 @@ async def test_the_progress_warning_is_said_once_and_again_for_a_new_one(make_ap
         await pilot.pause()
         assert len(said(app, "could not be read")) == 1
         await pilot.press("r")
-        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await until(pilot, lambda: "add" in app.session.verdicts)
         await pilot.press("h")
         await pilot.pause()
         assert len(said(app, "could not be read")) == 1  # saved twice since, said once
@@ -612,7 +612,7 @@ async def test_markup_in_paths_titles_hints_and_messages_is_shown_as_written(tmp
         assert f"Add {MARKUP}" in text_of(app, "#title") and str(root) in text_of(app, "#title")
         assert f"Pack {MARKUP}" in app.title
         await pilot.press("r")
-        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await until(pilot, lambda: "add" in app.session.verdicts)
         await pilot.pause()
         assert f"Message {MARKUP}" in verdict_text(app) and f"Check hint {MARKUP}" in verdict_text(app)
         assert f"Out {MARKUP}" in "\n".join(str(line) for line in app.screen.query_one("OutputView").lines)
@@ -695,7 +695,7 @@ async def test_a_learner_file_that_is_not_a_file_is_named_and_never_opened(make_
             await pilot.pause()
             assert says in flat(text_of(app, "#source-body"))
             await pilot.press("r")
-            await until(pilot, lambda: "add" in app.workbook.verdicts)
+            await until(pilot, lambda: "add" in app.session.verdicts)
             await pilot.pause()
             assert app.checks_started == 0  # nothing to judge: the runner is not asked
             assert "ERROR" in verdict_text(app) and says in flat(verdict_text(app))
@@ -744,7 +744,7 @@ async def test_a_workspace_that_goes_while_a_check_runs_is_not_made_again(make_a
     app = make_app(check=check)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await until(pilot, lambda: "add" in app.session.verdicts)
         await until(pilot, lambda: said(app, "is no longer there"))
         assert "PASSED" in verdict_text(app)
     assert not found.root.exists()
@@ -788,7 +788,7 @@ async def test_a_file_turned_into_a_looping_link_while_shown_is_named(make_app, 
         await pilot.pause(1.5)
         assert app.is_running
         await pilot.press("r")
-        await until(pilot, lambda: "add" in app.workbook.verdicts)
+        await until(pilot, lambda: "add" in app.session.verdicts)
         assert app.checks_started == 0 and "loops" in flat(verdict_text(app))
 
 
@@ -798,18 +798,18 @@ async def test_a_checks_own_bug_says_not_your_fault_and_a_second_failure_its_sec
     blame = load_pack(Path(__file__).parent / "packs" / "blame")
     found = workspace.create(tmp_path / "blamed", blame)
     (found.root / "01_scale.py").write_text("def scale(xs, k):\n    return xs\n\ndef total(xs):\n    return sum(xs)\n")
-    app = DojoApp(Workbook.open(blame, found), check=runner.check, probe=lambda: CPU_ONLY)
+    app = DojoApp(Session.open(blame, found), check=runner.check, probe=lambda: CPU_ONLY)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: "scale" in app.screen.workbook.verdicts)
+        await until(pilot, lambda: "scale" in app.screen.session.verdicts)
         await pilot.pause()
         text = verdict_text(app)
         assert "The check itself failed, not your code: checks/01_scale.py, line 21" in text
         assert "Not your fault: this check has a bug of its own" in text
         assert "hint: Each number is multiplied by k." in text
-        first = app.screen.workbook.verdicts["scale"]
+        first = app.screen.session.verdicts["scale"]
         await pilot.press("r")
-        await until(pilot, lambda: app.screen.workbook.verdicts["scale"] is not first)
+        await until(pilot, lambda: app.screen.session.verdicts["scale"] is not first)
         await pilot.pause()
         text = verdict_text(app)
         assert "hint (second time): return [x * k for x in xs]" in text
@@ -822,7 +822,7 @@ async def test_a_function_not_written_yet_shows_no_hint(make_app):
     app = make_app()  # the workspace holds the starter: `add` still raises NotImplementedError
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: "add" in app.screen.workbook.verdicts)
+        await until(pilot, lambda: "add" in app.screen.session.verdicts)
         await pilot.pause()
         text = verdict_text(app)
         assert "`add` is not written yet" in text

@@ -5,19 +5,15 @@ Nothing here imports torch: the environment comes from the runner's probe proces
 
 from __future__ import annotations
 
-from typing import Sequence
-
-from torch_dojo.pack import Pack
-from torch_dojo.workspace import Workspace
+from torch_dojo.session import Session
 
 
-def run(packs: Pack | Sequence[Pack], found: Workspace, *, first_run: bool = False) -> int:
+def run(session: Session, *, first_run: bool = False) -> int:
     from torch_dojo.runner.warm import WarmRunner
     from torch_dojo.tui.app import DojoApp
-    from torch_dojo.tui.workbook import Workbook
 
     # The warm runner answers a save in tens of milliseconds; it boots after the first paint.
     with WarmRunner() as warm:
-        app = DojoApp(Workbook.open(packs, found), check=warm.check, warm_up=warm.start, first_run=first_run)
+        app = DojoApp(session, check=warm.check, warm_up=warm.start, first_run=first_run)
         app.run()
     return app.return_code or 0

@@ -10,17 +10,17 @@ from textual.screen import Screen
 from torch_dojo import runner
 from torch_dojo.runner.environment import describe
 from torch_dojo.tui.screens.workbook import WorkbookScreen
-from torch_dojo.tui.workbook import Workbook
+from torch_dojo.session import Session
 
 
 class DojoApp(App):
     CSS_PATH = "dojo.tcss"
     TITLE = "torch-dojo"
 
-    def __init__(self, workbook: Workbook, *, check=runner.check, probe=describe, warm_up=None,
+    def __init__(self, session: Session, *, check=runner.check, probe=describe, warm_up=None,
                  first_run: bool = False) -> None:
         super().__init__()
-        self.workbook = workbook
+        self.session = session
         self._screen_args = dict(check=check, probe=probe, warm_up=warm_up, first_run=first_run)
 
     def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
@@ -29,8 +29,8 @@ class DojoApp(App):
         super().notify(message, markup=False, **kwargs)
 
     def on_mount(self) -> None:
-        self.title = f"torch-dojo · {self.workbook.title}"
-        self.push_screen(WorkbookScreen(self.workbook, **self._screen_args))
+        self.title = f"torch-dojo · {self.session.title}"
+        self.push_screen(WorkbookScreen(self.session, **self._screen_args))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

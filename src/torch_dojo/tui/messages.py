@@ -9,7 +9,7 @@ from textual.message import Message
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Verdict
 from torch_dojo.runner.environment import Environment
-from torch_dojo.tui.workbook import Unsaved
+from torch_dojo.session import Unsaved
 
 
 class CheckFinished(Message):

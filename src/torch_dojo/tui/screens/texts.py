@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from torch_dojo.tui.workbook import Workbook
+from torch_dojo.session import Session
 
 KEYS = [
     ("r", "run the checks now"),
@@ -23,13 +23,13 @@ def keys_table() -> str:
     return "\n".join(["| key | does |", "|---|---|", *(f"| `{k}` | {d} |" for k, d in KEYS)])
 
 
-def welcome(workbook: Workbook) -> str:
-    total = len(workbook.exercises)
+def welcome(session: Session) -> str:
+    total = len(session.exercises)
     return f"""# Welcome to torch-dojo
 
-**{workbook.title}**: {total} exercises, each a small Python file you complete.
+**{session.title}**: {total} exercises, each a small Python file you complete.
 
-Your files are in **`{workbook.workspace.root}`**, one per exercise. They are yours: open
+Your files are in **`{session.workspace.root}`**, one per exercise. They are yours: open
 the current one in any editor (or press `e`), write the code its docstring asks for, and
 **save**. Every save runs hidden checks in a separate process, and this screen shows what
 passed, what was expected, and a hint aimed at your mistake.
@@ -41,15 +41,15 @@ compare with. Your progress is saved as you go: quit with `q`, come back with `t
 """
 
 
-def finished(workbook: Workbook) -> str:
+def finished(session: Session) -> str:
     return f"""# Every exercise passed
 
-You finished **{workbook.title}**: {len(workbook.exercises)} of
-{len(workbook.exercises)} exercises. Well done.
+You finished **{session.title}**: {len(session.exercises)} of
+{len(session.exercises)} exercises. Well done.
 
 - Compare your files with the reference solutions (`s` on any exercise).
 - Run the whole pack headless, as a CI job would: `torch-dojo check --all`.
-- Your files stay in `{workbook.workspace.root}`; `x` resets one to practise again.
+- Your files stay in `{session.workspace.root}`; `x` resets one to practise again.
 """
 
 

@@ -1,6 +1,6 @@
 """The workbook: the exercise list beside the current exercise, re-checked on every save.
 
-State lives in the ``Workbook`` (progress, verdicts); this screen turns keys and messages
+State lives in the ``Session`` (progress, verdicts); this screen turns keys and messages
 into calls on it and redraws. Checks run in a thread worker, one at a time: a newer save
 cancels the check still running (``runner.Cancelled``), so the verdict shown is always of
 the file as it is now.
@@ -46,7 +46,7 @@ from torch_dojo.tui.widgets.source import SourceView
 from torch_dojo.tui.widgets.status_line import StatusLine
 from torch_dojo.tui.widgets.task import TaskView
 from torch_dojo.tui.widgets.verdict import VerdictView
-from torch_dojo.tui.workbook import Unsaved, Workbook, WorkspaceGone
+from torch_dojo.session import Unsaved, Session, WorkspaceGone
 
 TABS = ("task", "verdict", "file", "output", "chart")
 NARROW = 90  # columns
@@ -76,22 +76,22 @@ class WorkbookScreen(Screen):
         *(Binding(str(n), f"tab('{tab}')", tab.title(), show=False) for n, tab in enumerate(TABS, start=1)),
     ]
 
-    def __init__(self, workbook: Workbook, *, check=runner.check, probe=describe,
+    def __init__(self, session: Session, *, check=runner.check, probe=describe,
                  warm_up: Callable[[], None] | None = None, first_run: bool = False) -> None:
         """``check`` judges a file (runner.check's signature), ``probe`` describes the machine,
         ``warm_up`` starts what makes checks fast (called once, after the first paint)."""
         super().__init__()
-        self.workbook, self.first_run = workbook, first_run
+        self.session, self.first_run = session, first_run
         self._check, self._probe, self._warm_up = check, probe, warm_up
-        self.current = workbook.first_to_do()
-        self.running = ""  # key (Workbook.key) of the exercise being checked
+        self.current = session.first_to_do()
+        self.running = ""  # key (Session.key) of the exercise being checked
         self.pending_only = False
         self.polling = ""
         self.gone = ""  # the workspace folder moved or vanished: what was said about it
         self.unsaved: Unsaved | None = None  # progress could not be saved last time: what was said
         self._checked: dict[Path, tuple[int, int] | None] = {}  # file -> signature at its last check
-        self._was_finished = workbook.all_passed()
-        folders = [workbook.workspace.folder_for(pack.name) for pack in workbook.packs]
+        self._was_finished = session.all_passed()
+        folders = [session.workspace.folder_for(pack.name) for pack in session.packs]
         self.watcher = Watcher(folders, lambda paths: self.post_message(FilesChanged(paths)),
                                lambda reason: self.post_message(Polling(reason)))
 
@@ -121,8 +121,8 @@ class WorkbookScreen(Screen):
         self.call_after_refresh(self.after_first_paint)
         self.say_warning()
         if self.first_run:
-            self.app.push_screen(MessageScreen(texts.welcome(self.workbook)))
-        elif self.workbook.status(self.current) != "not tried":
+            self.app.push_screen(MessageScreen(texts.welcome(self.session)))
+        elif self.session.status(self.current) != "not tried":
             self.start_check(self.current, "where you left off")
 
     def after_first_paint(self) -> None:
@@ -145,7 +145,7 @@ class WorkbookScreen(Screen):
 
     def show_exercise(self, exercise: Exercise) -> None:
         self.current = exercise
-        wb = self.workbook
+        wb = self.session
         file = wb.file_for(exercise)
         verdict = wb.verdicts.get(wb.key(exercise))
         pack = f"{exercise.pack} · " if len(wb.packs) > 1 else ""
@@ -160,8 +160,8 @@ class WorkbookScreen(Screen):
         self.query_one(TabbedContent).active = "verdict" if verdict else "task"
 
     def show_verdict(self, exercise: Exercise) -> None:
-        verdict = self.workbook.verdicts.get(self.workbook.key(exercise))
-        status = self.workbook.status(exercise)
+        verdict = self.session.verdicts.get(self.session.key(exercise))
+        status = self.session.status(exercise)
         self.query_one(VerdictView).show(exercise, verdict, status)
         self.query_one(OutputView).show(verdict)
         self.query_one(ChartView).show(verdict)
@@ -176,7 +176,7 @@ class WorkbookScreen(Screen):
         self.query_one(StatusLine).finished(verdict, status, note)
 
     def redraw_list(self) -> None:
-        self.query_one(ExerciseList).show(self.workbook, self.current, running=self.running,
+        self.query_one(ExerciseList).show(self.session, self.current, running=self.running,
                                           pending_only=self.pending_only)
 
     # Checking -------------------------------------------------------------------------------
@@ -184,8 +184,8 @@ class WorkbookScreen(Screen):
     def start_check(self, exercise: Exercise, why: str) -> None:
         if self.notice_gone():
             return
-        self._checked[self.workbook.file_for(exercise)] = signature(self.workbook.file_for(exercise))
-        self.running = self.workbook.key(exercise)
+        self._checked[self.session.file_for(exercise)] = signature(self.session.file_for(exercise))
+        self.running = self.session.key(exercise)
         self.query_one(StatusLine).running(why)
         self.redraw_list()
         self.run_checks(exercise, why)
@@ -193,7 +193,7 @@ class WorkbookScreen(Screen):
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def run_checks(self, exercise: Exercise, why: str) -> None:
         worker = get_current_worker()
-        file = self.workbook.file_for(exercise)
+        file = self.session.file_for(exercise)
         try:
             problem = files.problem(file)  # a pipe, a folder, a looping link: nothing to judge
             if problem:
@@ -208,21 +208,21 @@ class WorkbookScreen(Screen):
             return
         if worker.is_cancelled:
             return
-        verdict, unsaved = self.workbook.keep(exercise, verdict)  # shown whether or not progress is saved
+        verdict, unsaved = self.session.keep(exercise, verdict)  # shown whether or not progress is saved
         self.post_message(CheckFinished(exercise, verdict, unsaved))
 
     def on_check_finished(self, message: CheckFinished) -> None:
-        if self.workbook.key(message.exercise) == self.running:
+        if self.session.key(message.exercise) == self.running:
             self.running = ""
         self.said_saved(message.unsaved)
         if message.exercise == self.current:
             self.show_verdict(self.current)
-            self.query_one(SourceView).show(self.workbook.file_for(self.current))
+            self.query_one(SourceView).show(self.session.file_for(self.current))
             self.query_one(TabbedContent).active = "verdict"
         self.redraw_list()
-        if message.verdict.passed and self.workbook.all_passed() and not self._was_finished:
-            self.app.push_screen(MessageScreen(texts.finished(self.workbook)))
-        self._was_finished = self.workbook.all_passed()
+        if message.verdict.passed and self.session.all_passed() and not self._was_finished:
+            self.app.push_screen(MessageScreen(texts.finished(self.session)))
+        self._was_finished = self.session.all_passed()
 
     def on_check_crashed(self, message: CheckCrashed) -> None:
         self.running = ""
@@ -234,7 +234,7 @@ class WorkbookScreen(Screen):
     def on_files_changed(self, message: FilesChanged) -> None:
         if self.notice_gone():  # the watched folder moved: its events are of files now elsewhere
             return
-        file = self.workbook.file_for(self.current)
+        file = self.session.file_for(self.current)
         if file in message.paths or Path(os.path.realpath(file)) in message.paths:  # (a looping link: as is)
             now = signature(file)
             if now is not None and now != self._checked.get(file):
@@ -253,7 +253,7 @@ class WorkbookScreen(Screen):
 
     def notice_gone(self) -> bool:
         """Whether the workspace folder moved or vanished; said once, when it is first noticed."""
-        gone = self.workbook.gone()
+        gone = self.session.gone()
         if gone != self.gone:
             self.gone = gone
             if gone:
@@ -275,14 +275,14 @@ class WorkbookScreen(Screen):
         self.say_warning()
 
     def say_warning(self) -> None:
-        if warning := self.workbook.unsaid_warning():
+        if warning := self.session.unsaid_warning():
             self.notify(warning, title="Progress file set aside", severity="warning", timeout=30)
 
     # The environment --------------------------------------------------------------------------
 
     def on_environment_found(self, message: EnvironmentFound) -> None:
         env = message.environment
-        self.workbook.environment = env
+        self.session.environment = env
         if env.torch_problem:
             self.app.sub_title = "torch is not usable: run `torch-dojo doctor`"
             self.notify(f"torch cannot be used: {env.torch_problem}", severity="error", timeout=30)
@@ -301,7 +301,7 @@ class WorkbookScreen(Screen):
         self.start_check(self.current, "run by hand")
 
     def action_move(self, step: int) -> None:
-        other = self.workbook.neighbour(self.current, step, pending_only=self.pending_only)
+        other = self.session.neighbour(self.current, step, pending_only=self.pending_only)
         if other is None:
             self.notify("That was the last exercise." if step > 0 else "This is the first exercise.")
         else:
@@ -317,22 +317,22 @@ class WorkbookScreen(Screen):
     def action_hint(self) -> None:
         exercise = self.current
         self.notice_gone()
-        hint = self.workbook.reveal_hint(exercise)
+        hint = self.session.reveal_hint(exercise)
         if hint is not None:
-            self.said_saved(self.workbook.not_saved)
+            self.said_saved(self.session.not_saved)
             self.show_verdict(exercise)
-        self.query_one(TaskView).show(exercise, str(self.workbook.file_for(exercise)),
-                                      self.workbook.hints_shown(exercise))
+        self.query_one(TaskView).show(exercise, str(self.session.file_for(exercise)),
+                                      self.session.hints_shown(exercise))
         self.query_one(TabbedContent).active = "task"
         if hint is None:
             self.notify("Every hint is out already. Press s for the reference solution.")
         else:
-            shown = len(self.workbook.hints_shown(exercise))
+            shown = len(self.session.hints_shown(exercise))
             self.notify(hint, title=f"Hint {shown} of {len(exercise.hints)}", timeout=12)
 
     def action_solution(self) -> None:
         exercise = self.current
-        if self.workbook.solution_unlocked(exercise):
+        if self.session.solution_unlocked(exercise):
             self.app.push_screen(SolutionScreen(exercise))
             return
 
@@ -342,7 +342,7 @@ class WorkbookScreen(Screen):
 
         self.app.push_screen(ConfirmScreen(
             f"You have not passed {exercise.label} yet. Finding it yourself is the point, and "
-            f"{len(exercise.hints) - len(self.workbook.hints_shown(exercise))} hint(s) are left (h).\n\n"
+            f"{len(exercise.hints) - len(self.session.hints_shown(exercise))} hint(s) are left (h).\n\n"
             "Show the solution anyway?", yes="Show it", no="Keep trying"), answered)
 
     def action_reset(self) -> None:
@@ -353,14 +353,14 @@ class WorkbookScreen(Screen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            file = self.workbook.file_for(exercise)
+            file = self.session.file_for(exercise)
             if self.notice_gone():
                 return
             if files.in_the_way(file):  # a folder or a pipe is never backed up nor replaced
                 self.notify(files.problem(file), title="Nothing was reset", severity="error", timeout=30)
                 return
             try:
-                backup = self.workbook.reset(exercise)
+                backup = self.session.reset(exercise)
             except WorkspaceGone:
                 self.notice_gone()
                 return
@@ -375,16 +375,16 @@ class WorkbookScreen(Screen):
             self.show_exercise(exercise)
             saved = f" What you had is saved at {backup}" if backup else ""
             self.notify(f"{exercise.file} is a fresh starter again.{saved}", timeout=20)
-            self.said_saved(self.workbook.not_saved)
+            self.said_saved(self.session.not_saved)
             self.show_verdict(exercise)
 
         self.app.push_screen(ConfirmScreen(
-            f"Put a fresh starter in place of {self.workbook.file_for(exercise)}?\n\n"
-            f"Your current file is copied to {self.workbook.workspace.backups} first.",
+            f"Put a fresh starter in place of {self.session.file_for(exercise)}?\n\n"
+            f"Your current file is copied to {self.session.workspace.backups} first.",
             yes="Reset", no="Keep my file"), answered)
 
     def action_edit(self) -> None:
-        file = self.workbook.file_for(self.current)
+        file = self.session.file_for(self.current)
         if self.notice_gone():
             return
         if problem := files.problem(file):

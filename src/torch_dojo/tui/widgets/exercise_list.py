@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from torch_dojo.pack import Exercise
 from torch_dojo.tui.messages import ExerciseChosen
-from torch_dojo.tui.workbook import Workbook
+from torch_dojo.session import Session
 
 # status -> (mark, style); the styles are theme-aware names from the stylesheet's palette
 MARKS = {
@@ -39,31 +39,31 @@ class ExerciseList(Vertical):
         yield ProgressBar(id="pack-progress", show_eta=False)
         yield Label("", id="pack-progress-label")
 
-    def show(self, workbook: Workbook, current: Exercise, *, running: str = "",
+    def show(self, session: Session, current: Exercise, *, running: str = "",
              pending_only: bool = False) -> None:
         """Draw every exercise (or only those not passed) with ``current`` highlighted."""
-        self._by_key = {workbook.key(e): e for e in workbook.exercises}
+        self._by_key = {session.key(e): e for e in session.exercises}
         options: list[Option] = []
-        several = len(workbook.packs) > 1
-        for pack in workbook.packs:
+        several = len(session.packs) > 1
+        for pack in session.packs:
             if several:  # the pack's title and its own progress head its chapters
-                head = f"{pack.title}  {workbook.passed_count(pack)}/{len(pack.exercises)}"
+                head = f"{pack.title}  {session.passed_count(pack)}/{len(pack.exercises)}"
                 options.append(Option(Text(head, style="bold reverse"), disabled=True))
             chapter = None
             for exercise in pack.exercises:
-                key = workbook.key(exercise)
-                status = "running" if key == running else workbook.status(exercise)
+                key = session.key(exercise)
+                status = "running" if key == running else session.status(exercise)
                 if pending_only and status == "passed" and exercise != current:
                     continue
                 if exercise.chapter != chapter:
                     chapter = exercise.chapter
                     options.append(Option(Text(chapter, style="bold"), disabled=True))
-                options.append(Option(entry(exercise, status, workbook.missing(exercise)), id=key))
+                options.append(Option(entry(exercise, status, session.missing(exercise)), id=key))
         listing = self.query_one(OptionList)
         with listing.prevent(OptionList.OptionHighlighted):
             listing.set_options(options)
-            listing.highlighted = listing.get_option_index(workbook.key(current))
-        total, done = len(workbook.exercises), workbook.passed_count()
+            listing.highlighted = listing.get_option_index(session.key(current))
+        total, done = len(session.exercises), session.passed_count()
         self.query_one(ProgressBar).update(total=total, progress=done)
         filtered = "  (showing what is left: f shows all)" if pending_only else ""
         self.query_one("#pack-progress-label", Label).update(f"{done} of {total} passed{filtered}")

@@ -1,4 +1,4 @@
-"""Which packs there are, and which pack and exercise a name means.
+"""Which packs there are, and which pack a name or a path means (``locate``).
 
 Where packs come from, in the order `torch-dojo packs` lists them:
 
@@ -26,8 +26,7 @@ Where packs come from, in the order `torch-dojo packs` lists them:
 ``--pack`` takes a PATH or the NAME of an available pack: text with a ``/`` (or starting
 with ``.`` or ``~``) is a path; a name no pack has is tried as a path last.
 
-Exercises are addressed ``PACK/ID`` or ``PACK/SLUG``; a bare ``ID`` or ``SLUG`` means the
-built-in pack where the workspace holds it, else the workspace's only pack (``Selection``).
+Which exercise ``PACK/ID`` means, among the packs a command works on, is selection.py's.
 
 Nothing here imports torch or Textual; an entry point's module is imported only when its
 pack is asked for by name, or listed.
@@ -44,8 +43,7 @@ from typing import Iterable
 
 from torch_dojo import __version__
 from torch_dojo import workspace as ws
-from torch_dojo.pack import (MANIFEST, Exercise, Pack, PackError, UnknownExercise, builtin_pack_root,
-                             load_builtin_pack, load_pack)
+from torch_dojo.pack import MANIFEST, Pack, PackError, builtin_pack_root, load_builtin_pack, load_pack
 from torch_dojo.workspace import Workspace
 
 GROUP = "torch_dojo.packs"
@@ -54,8 +52,8 @@ BUILTIN_NAME = "core"
 BUILTIN, ENTRY_POINT, FOLDER, WORKSPACE = "built-in", "entry point", "folder", "workspace"
 
 
-class PacksError(LookupError):
-    """No such pack, two packs of one name, or an exercise address that says too little."""
+class CatalogError(LookupError):
+    """No pack of that name, two packs of one name, or a pack no workspace may hold."""
 
 
 @dataclass(frozen=True)
@@ -124,13 +122,13 @@ def available(folders: Iterable[Path | str] = (), found: Workspace | None = None
 def locate(name_or_path: str | Path | None, found: Workspace | None = None) -> Available:
     """The pack ``name_or_path`` means (None: the built-in one), loaded.
 
-    Raises PackError when the pack is broken, PacksError when no pack or two packs have that name."""
+    Raises PackError when the pack is broken, CatalogError when no pack or two packs have that name."""
     if name_or_path is None:
         return _loaded(_builtin())
     text = str(name_or_path)
     if isinstance(name_or_path, Path) or _looks_like_path(text):
         return _loaded(_folder(name_or_path, FOLDER))
-    named = _by_name(text, found)
+    named = by_name(text, found)
     if named is not None:
         return named
     if Path(text).expanduser().exists():
@@ -138,11 +136,11 @@ def locate(name_or_path: str | Path | None, found: Workspace | None = None) -> A
     names = sorted({a.name for a in available(found=found) if a.ok})
     close = difflib.get_close_matches(text, names, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise PacksError(f"no pack named '{text}', and no folder '{text}' here.{hint} Available: {', '.join(names)}. "
+    raise CatalogError(f"no pack named '{text}', and no folder '{text}' here.{hint} Available: {', '.join(names)}. "
                      "Give a pack's folder as a path (./my-pack); `torch-dojo packs` lists every pack.")
 
 
-def _by_name(name: str, found: Workspace | None) -> Available | None:
+def by_name(name: str, found: Workspace | None) -> Available | None:
     """The pack of that name: built-in, the workspace's (from where it was added), an entry point."""
     if name == BUILTIN_NAME:
         return _loaded(_builtin())
@@ -151,7 +149,7 @@ def _by_name(name: str, found: Workspace | None) -> Available | None:
         return _loaded(_folder(member.path, WORKSPACE))
     candidates = _entry_points(name)
     if len(candidates) > 1:
-        raise PacksError(f"two packs are named '{name}': {_place(candidates[0])} and {_place(candidates[1])}. "
+        raise CatalogError(f"two packs are named '{name}': {_place(candidates[0])} and {_place(candidates[1])}. "
                          "Uninstall one of them (pip uninstall DIST), or ask its author to rename it.")
     return _loaded(candidates[0]) if candidates else None
 
@@ -228,7 +226,7 @@ def _loaded(found: Available) -> Available:
         return found
     if found.error is not None:
         raise found.error
-    raise PacksError(f"the pack '{found.name}' ({found.origin}) cannot be used: {found.problem}")
+    raise CatalogError(f"the pack '{found.name}' ({found.origin}) cannot be used: {found.problem}")
 
 
 def _first(err: PackError) -> str:
@@ -269,7 +267,7 @@ def add(found: Workspace, name_or_path: str | Path) -> tuple[Workspace, Pack, ws
     if member is not None and member.path and chosen.origin.kind == FOLDER:
         held = _folder(member.path, WORKSPACE)
         if held.ok and held.name == chosen.name and held.root != chosen.root:
-            raise PacksError(f"this workspace already holds a pack named '{chosen.name}', from {held.root}; the "
+            raise CatalogError(f"this workspace already holds a pack named '{chosen.name}', from {held.root}; the "
                              f"pack at {chosen.root} has the same name. Rename [pack].name in one of them.")
     updated, changes = ws.add_pack(found, chosen.pack, path=record_path(chosen))
     return updated, chosen.pack, changes
@@ -283,118 +281,10 @@ def _claimable(chosen: Available) -> Available:
     if chosen.origin.kind != FOLDER:
         return chosen
     if chosen.name == BUILTIN_NAME:
-        raise PacksError(f"the pack at {chosen.root} is named '{chosen.name}', the built-in pack's name: "
+        raise CatalogError(f"the pack at {chosen.root} is named '{chosen.name}', the built-in pack's name: "
                          f"rename [pack].name in {chosen.root / MANIFEST}.")
     installed = [a for a in _entry_points(chosen.name) if a.root != chosen.root]
     if installed:
-        raise PacksError(f"two packs are named '{chosen.name}': the folder {chosen.root} and "
+        raise CatalogError(f"two packs are named '{chosen.name}': the folder {chosen.root} and "
                          f"{_place(installed[0])}. Rename [pack].name in one of them.")
     return chosen
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The packs a command works on, and what a bare exercise id means among them."""
-    packs: tuple[Pack, ...]
-    default: Pack | None  # the pack of a bare ID or SLUG; None when that would be a guess
-    workspace: Workspace | None = None  # the workspace, where it holds these packs
-    warnings: tuple[str, ...] = ()  # packs of the workspace that could not be loaded
-    outside: str = ""  # why ``workspace`` is None although one was found
-    bare: str | None = None  # the pack a bare ID means in the workspace without --pack (for ``address``)
-
-    @property
-    def exercises(self) -> tuple[Exercise, ...]:
-        return tuple(e for pack in self.packs for e in pack.exercises)
-
-    def pack_named(self, name: str) -> Pack:
-        for pack in self.packs:
-            if pack.name == name:
-                return pack
-        names = ", ".join(p.name for p in self.packs)
-        if self.workspace is None and not self.outside:  # the packs of a workspace are not known here
-            raise PacksError(f"'{name}/…' names an exercise of the pack '{name}', but there is no workspace "
-                             f"in this folder or above it, so only {names} is known here. Run the command "
-                             "inside your workspace (or give --workspace DIR); `torch-dojo packs` lists the "
-                             "packs there are.")
-        where = "in this workspace" if self.workspace else "here"
-        raise PacksError(f"no pack '{name}' {where} (there is: {names}). `torch-dojo --pack {name}` adds an "
-                         "available pack to your workspace; `torch-dojo packs` lists them.")
-
-    def find(self, address: str) -> Exercise:
-        """The exercise ``PACK/ID``, ``PACK/SLUG``, or a bare ``ID``/``SLUG`` of the default pack."""
-        name, slash, key = address.partition("/")
-        if slash:
-            return self.pack_named(name).find(key)
-        if self.default is None:
-            matches = [f"{p.name}/{address}" for p in self.packs if _has(p, address)]
-            choices = " or ".join(f"`{m}`" for m in matches[:4]) or \
-                f"PACK/{address} with PACK one of {', '.join(p.name for p in self.packs)}"
-            raise PacksError(f"'{address}' could mean an exercise of any pack of this workspace: say which, "
-                             f"as {choices}.")
-        try:
-            return self.default.find(address)
-        except UnknownExercise as err:
-            elsewhere = [f"{p.name}/{address}" for p in self.packs if p is not self.default and _has(p, address)]
-            if elsewhere:
-                raise PacksError(f"{err} It is in another pack: `{elsewhere[0]}`.") from None
-            raise
-
-    def address(self, exercise: Exercise) -> str:
-        """How the learner names ``exercise`` on the command line, with or without --pack:
-        ``01``, or ``mlcourse/01``."""
-        return exercise.id if exercise.pack == self.bare else f"{exercise.pack}/{exercise.id}"
-
-
-def _has(pack: Pack, key: str) -> bool:
-    try:
-        pack.find(key)
-    except UnknownExercise:
-        return False
-    return True
-
-
-def select(found: Workspace | None, named: str | Path | None = None) -> Selection:
-    """The packs a command works on: the one ``named`` (--pack), else every pack of the
-    workspace ``found``, else the built-in pack."""
-    if named is not None:
-        pack = locate(named, found).pack
-        if found is None:
-            return Selection((pack,), pack, None, bare=pack.name)
-        if not found.holds(pack.name):
-            held = ", ".join(m.name for m in found.members) or "no pack"
-            return Selection((pack,), pack, None, bare=pack.name, outside=(
-                f"the workspace at {found.root} does not hold the pack '{pack.name}' (it holds {held}): "
-                f"`torch-dojo --pack {named}` adds it"))
-        return Selection((pack,), pack, found, bare=_bare([m.name for m in found.members]))
-    if found is None or not found.members:
-        pack = resolve(None)
-        return Selection((pack,), pack, found, bare=pack.name)
-    loaded, warnings = [], []
-    for member in found.members:
-        try:
-            hit = _by_name(member.name, found)
-            if hit is None:
-                raise PacksError(f"no pack named '{member.name}' is installed")
-            pack = hit.pack
-        except (PackError, PacksError) as err:
-            tip = "" if member.path else " If it is a folder, run `torch-dojo --pack PATH` once to say where."
-            warnings.append(f"the pack '{member.name}' of your workspace cannot be loaded, so its exercises are "
-                            f"left out: {str(err).splitlines()[0]}{tip}")
-            continue
-        if pack.name != member.name:
-            warnings.append(f"the pack at {member.path} is now named '{pack.name}', not '{member.name}' as your "
-                            "workspace recorded, so its exercises are left out.")
-            continue
-        loaded.append(pack)
-    if not loaded:
-        raise PacksError("no pack of your workspace can be loaded:\n  " + "\n  ".join(warnings))
-    bare = _bare([m.name for m in found.members])
-    default = next((p for p in loaded if p.name == bare), None)
-    return Selection(tuple(loaded), default, found, tuple(warnings), bare=bare)
-
-
-def _bare(held: list[str]) -> str | None:
-    """The pack a bare ID means in a workspace holding ``held``: the built-in, else the only one."""
-    if BUILTIN_NAME in held:
-        return BUILTIN_NAME
-    return held[0] if len(held) == 1 else None

@@ -1,11 +1,15 @@
-"""What the workbook shows and changes, without any widget: the packs, the learner's
-workspace and progress, the last verdict of each exercise, and what this machine lacks.
+"""One learner's session: the packs, their workspace and progress, the last verdict of each
+exercise, and what this machine lacks; what "next exercise" and "solution unlocked" mean.
+
+Both front ends ask this object and tell it what happened (rustlings' ``AppState``): the
+TUI's workbook keeps one open while it runs, each CLI command (`torch-dojo`, `check`,
+`hint`, `solution`, `reset`) opens one for its run, so the two cannot disagree.
 
 Exercises are told apart by their progress key (``Workspace.key``: the slug, or PACK/SLUG
 for a pack beyond the workspace's first), so two packs may share slugs.
 
-The screens ask this object and tell it what happened; it reads and writes progress through
-progress.py (atomic, locked), so a `torch-dojo check` in another terminal is never lost.
+Progress is read and written through progress.py (atomic, locked), so a `torch-dojo check`
+in another terminal is never lost.
 
 A save that fails (a read-only or full disk, a workspace folder moved away) loses nothing
 already shown: the verdict, the hint or the reset stands for this session, and ``not_saved``
@@ -26,21 +30,22 @@ from torch_dojo.verdict import failing
 from torch_dojo.pack import Exercise, Pack
 from torch_dojo.verdict import Verdict
 from torch_dojo.runner.environment import Environment
-from torch_dojo.workspace import Workspace
+from torch_dojo.workspace import Workspace, WorkspaceError
 
 NEEDS = {"cuda": "needs CUDA", "torchvision": "needs torchvision", "distributed": "needs torch.distributed"}
 
 
-class WorkspaceGone(Exception):
+class WorkspaceGone(WorkspaceError):
     """The workspace folder was moved or deleted while the workbook was open; the text says so."""
 
 
 @dataclass(frozen=True)
 class Unsaved:
     """Progress that could not be saved: ``short`` for the status line, ``text`` to say it in full
-    (what failed, why, what to do)."""
+    (what failed, why, what to do), ``what`` failed alone (the CLI adds what it means for its command)."""
     short: str
     text: str
+    what: str = ""
 
 
 def unsaved(err: OSError) -> Unsaved:
@@ -58,7 +63,7 @@ def unsaved(err: OSError) -> Unsaved:
     }.get(cause.errno, "Fix that, then press r to check (and save) again.")
     said = str(err) if isinstance(err, progress.NotSaved) else f"progress could not be saved: {why}"
     return Unsaved(f"progress not saved: {why}",
-                   f"{said.rstrip('.')}. What you see here stands, but it is not remembered. {todo}")
+                   f"{said.rstrip('.')}. What you see here stands, but it is not remembered. {todo}", said)
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
@@ -70,7 +75,7 @@ def _identity(folder: Path) -> tuple[int, int] | None:
 
 
 @dataclass
-class Workbook:
+class Session:
     packs: tuple[Pack, ...]
     workspace: Workspace
     state: progress.Progress = field(default_factory=progress.Progress)
@@ -86,7 +91,7 @@ class Workbook:
             self._root = _identity(self.workspace.root)
 
     @classmethod
-    def open(cls, packs: Pack | Sequence[Pack], found: Workspace) -> "Workbook":
+    def open(cls, packs: Pack | Sequence[Pack], found: Workspace) -> "Session":
         state = progress.load(found.progress_file)
         return cls((packs,) if isinstance(packs, Pack) else tuple(packs), found, state, warning=state.warning)
 
@@ -130,10 +135,19 @@ class Workbook:
     def pending(self) -> list[Exercise]:
         return [e for e in self.exercises if self.status(e) != "passed"]
 
+    def next_to_do(self) -> Exercise | None:
+        """The exercise to work on next: the first not passed, pack after pack; None when all are."""
+        return next((e for e in self.exercises if self.status(e) != "passed"), None)
+
     def first_to_do(self) -> Exercise:
-        """Where the learner left off: the first exercise not passed (the last when all are)."""
-        pending = self.pending()
-        return pending[0] if pending else self.exercises[-1]
+        """Where the learner left off: ``next_to_do`` (the last exercise when all passed)."""
+        return self.next_to_do() or self.exercises[-1]
+
+    def after(self, exercise: Exercise) -> Exercise | None:
+        """The exercise that follows ``exercise`` in its own pack; None after the pack's last."""
+        siblings = next(p for p in self.packs if exercise in p.exercises).exercises
+        later = siblings[siblings.index(exercise) + 1:]
+        return later[0] if later else None
 
     def neighbour(self, exercise: Exercise, step: int, *, pending_only: bool = False) -> Exercise | None:
         every = self.exercises
@@ -147,7 +161,12 @@ class Workbook:
         return list(exercise.hints[:self.state.of(self.key(exercise)).hints_shown])
 
     def solution_unlocked(self, exercise: Exercise) -> bool:
+        """The reference opens once the learner's file passed (and stays open after a reset)."""
         return self.state.of(self.key(exercise)).ever_passed
+
+    def as_seen(self, exercise: Exercise, verdict: Verdict) -> Verdict:
+        """``verdict`` as the learner sees it: second hints where the same check failed last time."""
+        return progress.as_seen(self.state, self.key(exercise), verdict)
 
     def gone(self) -> str:
         """What became of the workspace folder since the workbook opened it; "" when it is still there."""
@@ -169,6 +188,19 @@ class Workbook:
         return ""
 
     # Changing -------------------------------------------------------------------------------
+
+    def remember(self, exercise: Exercise, verdict: Verdict) -> Unsaved | None:
+        """Save a verdict already shown (``as_seen``); returns why it was not saved, if it was not."""
+        key = self.key(exercise)
+        self.verdicts[key] = verdict
+        self.not_saved = self._guard()
+        if self.not_saved is None:
+            try:
+                self.state = progress.record_verdict(self.workspace.progress_file, key, verdict.status.value,
+                                                     failing(verdict))
+            except OSError as err:
+                self.not_saved = unsaved(err)
+        return self.not_saved
 
     def record(self, exercise: Exercise, verdict: Verdict) -> Verdict:
         """Keep a verdict as the learner sees it (a check that failed last time too shows its
@@ -233,4 +265,6 @@ class Workbook:
     def _guard(self) -> Unsaved | None:
         """Saving is refused when the workspace folder is gone: progress.py would make it again."""
         gone = self.gone()
-        return Unsaved("progress not saved: the workspace folder moved or vanished", gone) if gone else None
+        return Unsaved("progress not saved: the workspace folder moved or vanished", gone,
+                       f"progress could not be saved: the workspace folder {self.workspace.root} moved or "
+                       "vanished") if gone else None
