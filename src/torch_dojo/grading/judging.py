@@ -112,11 +112,11 @@ def _judged(check: Check, exercise: Exercise, file: Path) -> Verdict:
 
 def _mark(student: Submission, exercise: Exercise, file: Path, stamp: str, check: Check,
           expected: Verdict) -> Mark:
-    relative = relative(student, file)
+    path = relative(student, file)
     verdict = _judged(check, exercise, file)
     if verdict.message.startswith(GRADER_FAULT):
         stamp = ""  # not a final mark: the journal does not keep it
-    mark = Mark(student.student, exercise.id, exercise.slug, verdict.status.value, 0.0, 0.0, relative,
+    mark = Mark(student.student, exercise.id, exercise.slug, verdict.status.value, 0.0, 0.0, path,
                 "" if verdict.passed else why(verdict),
                 [{"name": c.name, "status": c.status.value, "points": c.points} for c in verdict.checks], stamp)
     return _scored(mark, exercise, verdict, expected)
