@@ -9,6 +9,7 @@ from textual.screen import Screen
 
 from torch_dojo import runner
 from torch_dojo.runner.environment import describe
+from torch_dojo.tui import keys
 from torch_dojo.tui.screens.workbook import WorkbookScreen
 from torch_dojo.session import Session
 
@@ -35,16 +36,6 @@ class DojoApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, WorkbookScreen):
-            for key, action, title, help in (
-                ("r", "run", "Run the checks", "Judge the current exercise's file now"),
-                ("n", "move(1)", "Next exercise", "Move to the next exercise"),
-                ("p", "move(-1)", "Previous exercise", "Move to the previous exercise"),
-                ("h", "hint", "Next hint", "Reveal one more hint (remembered)"),
-                ("s", "solution", "Show the solution", "The reference solution (asks first before a pass)"),
-                ("e", "edit", "Open in editor", "Open the exercise's file in $VISUAL / $EDITOR"),
-                ("x", "reset", "Reset the exercise", "A fresh starter; your file is backed up"),
-                ("f", "filter", "Show what is left to do", "Toggle: only exercises not passed yet"),
-                ("?", "help", "Keys", "Every key of the workbook"),
-            ):
-                yield SystemCommand(f"{title} ({key})", help,
-                                    lambda action=action: self.run_action(action, screen))
+            for key in keys.commands():
+                yield SystemCommand(f"{key.command} ({key.typed})", key.explains,
+                                    lambda action=key.action: self.run_action(action, screen))

@@ -39,3 +39,27 @@ def run(words: list[str]) -> int:
         return subprocess.call(words)
     except OSError as err:
         raise EditorError(f"The editor could not start: {err.strerror or err}.") from None
+
+
+def edit_in(app, file: Path) -> tuple[bool, str]:
+    """Hand the terminal of ``app`` (a Textual app) to the editor on ``file`` and wait for it.
+
+    Returns whether the editor had the terminal, and what went wrong, in words ("" when
+    nothing did). The editor is found before the terminal is handed over, and whatever happens
+    while it runs, the terminal comes back (Textual's suspend() does not resume after an exception)."""
+    failed: BaseException | None = None
+    try:
+        words = command(file)
+        with app.suspend():
+            try:
+                run(words)
+            except (Exception, KeyboardInterrupt) as err:
+                failed = err
+    except EditorError as err:
+        failed = err
+    except Exception as err:  # SuspendNotSupported and the like (e.g. in a web terminal)
+        return False, f"Cannot open an editor from here ({err}). Open {file} in any editor; every save is checked."
+    if failed is None:
+        return True, ""
+    return True, str(failed) if isinstance(failed, EditorError) else f"The editor stopped: {failed!r}."
+

@@ -1,56 +1,56 @@
-"""What happened, as named messages: posted by workers and widgets, handled by the screen."""
+"""What happened, as named messages: posted by workers and widgets, handled by the screen.
+
+Each is a dataclass (as posting writes its messages): Textual's ``Message`` sets itself up
+in ``__post_init__``, which the dataclass's own ``__init__`` calls.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
 
 from torch_dojo.pack import Exercise
-from torch_dojo.verdict import Verdict
 from torch_dojo.runner.environment import Environment
 from torch_dojo.session import Unsaved
+from torch_dojo.verdict import Verdict
 
 
+@dataclass
 class CheckFinished(Message):
     """A verdict, and why progress could not be saved (None when it was)."""
+    exercise: Exercise
+    verdict: Verdict
+    unsaved: Unsaved | None = None
 
-    def __init__(self, exercise: Exercise, verdict: Verdict, unsaved: Unsaved | None = None) -> None:
-        super().__init__()
-        self.exercise, self.verdict, self.unsaved = exercise, verdict, unsaved
 
-
+@dataclass
 class CheckCrashed(Message):
     """The runner itself failed (not the learner's code): say so, keep the app alive."""
-
-    def __init__(self, exercise: Exercise, error: str) -> None:
-        super().__init__()
-        self.exercise, self.error = exercise, error
+    exercise: Exercise
+    error: str
 
 
+@dataclass
 class FilesChanged(Message):
-    def __init__(self, paths: set[Path]) -> None:
-        super().__init__()
-        self.paths = paths
+    """Files of the watched folders were saved (or removed)."""
+    paths: set[Path]
 
 
+@dataclass
 class Polling(Message):
     """File events will not arrive; the folder is polled."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
+    reason: str
 
 
+@dataclass
 class EnvironmentFound(Message):
-    def __init__(self, environment: Environment) -> None:
-        super().__init__()
-        self.environment = environment
+    """The probe process described this machine (torch, CUDA, torchvision)."""
+    environment: Environment
 
 
+@dataclass
 class ExerciseChosen(Message):
     """The learner picked an exercise in the list."""
-
-    def __init__(self, exercise: Exercise) -> None:
-        super().__init__()
-        self.exercise = exercise
+    exercise: Exercise

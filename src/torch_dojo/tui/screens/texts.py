@@ -3,24 +3,7 @@
 from __future__ import annotations
 
 from torch_dojo.session import Session
-
-KEYS = [
-    ("r", "run the checks now"),
-    ("n / p", "next / previous exercise (↑ ↓ move in the list too)"),
-    ("h", "the next hint, one at a time (remembered)"),
-    ("s", "the reference solution (after a pass; before it, you are asked first)"),
-    ("e", "open your file in $VISUAL / $EDITOR"),
-    ("x", "reset the exercise to a fresh starter (your file is backed up first)"),
-    ("f", "show only the exercises not passed yet"),
-    ("1 … 5", "task, verdict, your file, output, chart"),
-    ("ctrl+p", "the command palette: every action by name, and themes"),
-    ("?", "this help"),
-    ("q", "quit (your progress is saved as you go)"),
-]
-
-
-def keys_table() -> str:
-    return "\n".join(["| key | does |", "|---|---|", *(f"| `{k}` | {d} |" for k, d in KEYS)])
+from torch_dojo.tui import keys
 
 
 def welcome(session: Session) -> str:
@@ -37,7 +20,7 @@ passed, what was expected, and a hint aimed at your mistake.
 Stuck? `h` opens one hint at a time. After a pass, `s` shows the reference solution to
 compare with. Your progress is saved as you go: quit with `q`, come back with `torch-dojo`.
 
-{keys_table()}
+{keys.help_table()}
 """
 
 
@@ -57,4 +40,4 @@ def help_text(polling: str) -> str:
     watch = (f"**Saves are noticed by polling** ({polling}): a save shows up within a second. "
              "If one never does, press `r`." if polling else
              "Saves are noticed as they happen. If your editor saves somewhere the dojo cannot see, press `r`.")
-    return f"# Keys\n\n{keys_table()}\n\n{watch}\n"
+    return f"# Keys\n\n{keys.help_table()}\n\n{watch}\n"

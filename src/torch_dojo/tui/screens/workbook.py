@@ -20,7 +20,6 @@ from typing import Callable
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
@@ -31,7 +30,7 @@ from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner.environment import describe
 from torch_dojo.workspace import WorkspaceError
-from torch_dojo.tui import editor, files
+from torch_dojo.tui import editor, files, keys
 from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
                                      Polling)
 from torch_dojo.tui.screens import texts
@@ -48,7 +47,6 @@ from torch_dojo.tui.widgets.task import TaskView
 from torch_dojo.tui.widgets.verdict import VerdictView
 from torch_dojo.session import Unsaved, Session, WorkspaceGone
 
-TABS = ("task", "verdict", "file", "output", "chart")
 NARROW = 90  # columns
 
 
@@ -62,19 +60,7 @@ def signature(path: Path) -> tuple[int, int] | None:
 
 
 class WorkbookScreen(Screen):
-    BINDINGS = [
-        Binding("r", "run", "Run"),
-        Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Prev"),
-        Binding("h", "hint", "Hint"),
-        Binding("s", "solution", "Solution"),
-        Binding("e", "edit", "Edit"),
-        Binding("x", "reset", "Reset"),
-        Binding("f", "filter", "Left to do"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-        *(Binding(str(n), f"tab('{tab}')", tab.title(), show=False) for n, tab in enumerate(TABS, start=1)),
-    ]
+    BINDINGS = keys.bindings()
 
     def __init__(self, session: Session, *, check=runner.check, probe=describe,
                  warm_up: Callable[[], None] | None = None, first_run: bool = False) -> None:
@@ -390,25 +376,11 @@ class WorkbookScreen(Screen):
         if problem := files.problem(file):
             self.notify(problem, title="Not opened", severity="warning", timeout=20)
             return
-        # The editor is found before the terminal is handed over, and whatever happens while it
-        # runs, the terminal comes back (Textual's suspend() does not resume after an exception).
-        failed: BaseException | None = None
-        try:
-            words = editor.command(file)
-            with self.app.suspend():
-                try:
-                    editor.run(words)
-                except (Exception, KeyboardInterrupt) as err:
-                    failed = err
-        except editor.EditorError as err:
-            failed = err
-        except Exception as err:  # SuspendNotSupported and the like (e.g. in a web terminal)
-            self.notify(f"Cannot open an editor from here ({err}). Open {file} in any editor; "
-                        "every save is checked.", severity="warning", timeout=15)
+        had_terminal, warning = editor.edit_in(self.app, file)
+        if warning:
+            self.notify(warning, severity="warning", timeout=15)
+        if not had_terminal:
             return
-        if failed is not None:
-            text = str(failed) if isinstance(failed, editor.EditorError) else f"The editor stopped: {failed!r}."
-            self.notify(text, severity="warning", timeout=15)
         self.query_one(SourceView).show(file)
         if signature(file) != self._checked.get(file):
             self.start_check(self.current, "edited")
