@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from torch_dojo import workspace
+from torch_dojo import filesafe, workspace
 from torch_dojo.pack import load_pack
 
 
@@ -204,7 +204,7 @@ def test_write_file_leaves_nothing_when_it_fails(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OSError):
-        workspace.write_file(target, b"x" * 100_000)
+        filesafe.write_file(target, b"x" * 100_000)
     monkeypatch.undo()
     assert target.read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == ["01_add.py"]
 
@@ -215,23 +215,23 @@ def test_an_empty_starter_is_repaired_and_a_file_appearing_is_kept(tmp_path, min
     changes = workspace.add_missing_starters(found, mini_pack)
     assert changes.repaired == [found.root / "01_add.py"]
     assert (found.root / "01_add.py").read_text() == mini_pack.find("add").starter.read_text()
-    assert workspace.write_file(found.root / "02_greet.py", b"new", replace=False) is False
+    assert filesafe.write_file(found.root / "02_greet.py", b"new", replace=False) is False
     assert (found.root / "02_greet.py").read_text() == mini_pack.find("greet").starter.read_text()
 
 
 def test_file_problem_names_what_is_there(tmp_path):
-    assert workspace.file_problem(tmp_path / "none.py").startswith("there is no file")
+    assert filesafe.file_problem(tmp_path / "none.py").startswith("there is no file")
     os.mkfifo(tmp_path / "fifo.py")
-    assert "named pipe" in workspace.file_problem(tmp_path / "fifo.py")
+    assert "named pipe" in filesafe.file_problem(tmp_path / "fifo.py")
     (tmp_path / "loop.py").symlink_to("loop.py")
-    assert "loops" in workspace.file_problem(tmp_path / "loop.py")
+    assert "loops" in filesafe.file_problem(tmp_path / "loop.py")
     (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")
-    assert "does not exist" in workspace.file_problem(tmp_path / "dangling.py")
+    assert "does not exist" in filesafe.file_problem(tmp_path / "dangling.py")
     (tmp_path / "dir.py").mkdir()
-    assert "a folder" in workspace.file_problem(tmp_path / "dir.py")
+    assert "a folder" in filesafe.file_problem(tmp_path / "dir.py")
     (tmp_path / "ok.py").write_text("x = 1")
     (tmp_path / "link.py").symlink_to("ok.py")
-    assert workspace.file_problem(tmp_path / "ok.py") == "" == workspace.file_problem(tmp_path / "link.py")
+    assert filesafe.file_problem(tmp_path / "ok.py") == "" == filesafe.file_problem(tmp_path / "link.py")
 
 
 def test_reset_moves_what_is_not_a_file_into_the_backups(tmp_path, mini_pack):

@@ -33,18 +33,16 @@ A workspace.toml without ``[[packs]]`` (made by torch-dojo 0.1) holds its ``pack
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from torch_dojo.filesafe import is_regular, write_file
 from torch_dojo.pack import Exercise, Pack
 
 FOLDER = "torch-dojo"
@@ -244,77 +242,6 @@ def _write_marker(root: Path, first: str, created: str, members: tuple[Member, .
     write_file(root / STATE / MARKER, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def write_file(target: Path, data: bytes, *, replace: bool = True) -> bool:
-    """Write ``data`` to ``target`` whole or not at all: a unique temporary sibling, flushed,
-    then renamed over it. With ``replace=False`` a file that appeared there meanwhile is kept
-    (returns False). A write that fails leaves nothing behind (and raises OSError)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)
-        if replace:
-            os.replace(tmp, target)
-            return True
-        try:
-            os.link(tmp, target)  # never over a file the learner made since
-        except FileExistsError:
-            return False
-        except OSError:  # a filesystem without hard links
-            if os.path.lexists(target):
-                return False
-            os.replace(tmp, target)
-            return True
-        os.unlink(tmp)
-        return True
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def file_problem(path: Path) -> str:
-    """Why ``path`` cannot be read as a learner's file ("" when it can): not there, a folder,
-    a FIFO or device (reading would block or never end), a link that loops or leads nowhere.
-    Looks without opening, so it never blocks."""
-    try:
-        os.lstat(path)
-    except FileNotFoundError:
-        return f"there is no file at {path}"
-    except OSError as err:
-        return f"{path} cannot be looked at: {err.strerror or err}"
-    try:
-        info = os.stat(path)
-    except OSError as err:
-        if not os.path.islink(path):
-            return f"{path} cannot be looked at: {err.strerror or err}"
-        target = os.readlink(path)
-        if err.errno == errno.ELOOP:
-            return f"{path} is a symbolic link that loops back on itself (it points to {target})"
-        return f"{path} is a symbolic link to {target}, which does not exist"
-    kind = info.st_mode
-    if stat.S_ISREG(kind):
-        try:
-            os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
-        except OSError as err:
-            return f"{path} cannot be read: {err.strerror or err}"
-        return ""
-    what = ("a folder" if stat.S_ISDIR(kind) else
-            "a named pipe (FIFO): reading it would wait for a writer forever" if stat.S_ISFIFO(kind) else
-            "a device" if stat.S_ISCHR(kind) or stat.S_ISBLK(kind) else
-            "a socket" if stat.S_ISSOCK(kind) else "not a regular file")
-    return f"{path} is {what}, not a Python file"
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
 @dataclass(frozen=True)
 class Moved:
     """A learner's file renamed because the pack renumbered its exercise."""
@@ -392,7 +319,7 @@ def reset(workspace: Workspace, exercise: Exercise) -> Path | None:
             backups.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             backup = backups / f"{target.stem}.{stamp}{target.suffix}"
-            if _is_regular(target):
+            if is_regular(target):
                 data = target.read_bytes()
                 while not write_file(backup, data, replace=False):  # two resets in one microsecond
                     backup = backup.with_name(f"{backup.stem}-{os.getpid()}{backup.suffix}")

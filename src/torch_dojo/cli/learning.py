@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from torch_dojo import __version__, catalog, progress, runner, workspace
+from torch_dojo import __version__, catalog, filesafe, progress, runner, workspace
 from torch_dojo.cli import render, streams
 from torch_dojo.cli.context import (UsageError, find_workspace, given_path, named_pack, not_saved, open_session,
                                     print_json, reached, require_workspace, select, warned)
@@ -111,8 +111,8 @@ def check(args: argparse.Namespace) -> int:
     exercise = chosen.find(args.exercise)
     if args.file:
         file = given_path(args.file, "--file")
-        if workspace.file_problem(file):
-            raise UsageError(f"{workspace.file_problem(file)}: give the path of your exercise's .py file.")
+        if filesafe.file_problem(file):
+            raise UsageError(f"{filesafe.file_problem(file)}: give the path of your exercise's .py file.")
     else:
         file = found.file_for(exercise)
         _judgeable(file, chosen.address(exercise))
@@ -141,7 +141,7 @@ def _check_all(chosen: Selection, found: workspace.Workspace, args: argparse.Nam
     session = open_session(chosen, found)
     with WarmRunner() as warm:
         for exercise in chosen.exercises:
-            problem = workspace.file_problem(found.file_for(exercise))
+            problem = filesafe.file_problem(found.file_for(exercise))
             if problem and os.path.lexists(found.file_for(exercise)):  # a missing one is an error verdict
                 unjudged += 1
                 print(f"torch-dojo: {chosen.address(exercise)} not judged: {problem}. Move it away, then "
@@ -245,7 +245,7 @@ def _exercise_lists(chosen: Selection, state: progress.Progress | None, style: r
 def _judgeable(file: Path, address: str) -> None:
     """Stop before the runner when the learner's path holds something that is not a file (a
     missing file is judged: its verdict says to reset)."""
-    problem = workspace.file_problem(file)
+    problem = filesafe.file_problem(file)
     if problem and os.path.lexists(file):
         raise UsageError(f"{problem}. Nothing was judged. Move it away (or fix the link), then "
                          f"`torch-dojo reset {address}` puts a fresh starter there.")

@@ -13,18 +13,18 @@ import shlex
 import stat
 from pathlib import Path
 
-from torch_dojo import workspace
+from torch_dojo import filesafe
 
 MAX_BYTES = 512 * 1024  # beyond this, the file is not drawn (it is still checked)
 
 
 def problem(path: Path) -> str:
-    """Why ``path`` is not a Python file torch-dojo can read (``workspace.file_problem``), with
+    """Why ``path`` is not a Python file torch-dojo can read (``filesafe.file_problem``), with
     what to do in the workbook; "" when it is one, or when nothing is there at all (a missing
     file is the runner's to report, with its own advice)."""
     if not os.path.lexists(path):
         return ""
-    what = workspace.file_problem(path)
+    what = filesafe.file_problem(path)
     if not what:
         return ""
     if os.path.isdir(path):
