@@ -106,3 +106,12 @@ def test_the_cli_and_the_workbook_agree_on_what_is_next(found, mini_pack, capsys
     said = capsys.readouterr().out
     upcoming = Session.open(mini_pack, found).first_to_do()
     assert f"torch-dojo check {upcoming.id}" in said and upcoming.slug == "greet"
+
+
+def test_asking_for_a_hint_after_the_last_still_writes_progress_back_repaired(found, mini_pack):
+    add = mini_pack.exercises[0]
+    session = Session.open(mini_pack, found)
+    session.reveal_hint(add), session.reveal_hint(add)
+    found.progress_file.write_text('{"version": 1, "exercises": {"add": {"hints_shown": 2}, "greet": {"hints_shown": "1"}}}')
+    assert Session.open(mini_pack, found).reveal_hint(add) is None
+    assert '"1"' not in found.progress_file.read_text()

@@ -228,16 +228,18 @@ class Session:
 
     def reveal_hint(self, exercise: Exercise) -> str | None:
         """The next hint (remembered in progress), or None when every hint is out already.
-        Shown even when progress cannot be saved (``not_saved`` says so)."""
+        Shown even when progress cannot be saved (``not_saved`` says so). Progress is saved
+        either way: a file with fields that had to be reset is written back repaired."""
         key = self.key(exercise)
-        if self.state.of(key).hints_shown >= len(exercise.hints):
-            return None
+        out = self.state.of(key).hints_shown >= len(exercise.hints)
         self.not_saved = self._guard()
         if self.not_saved is None:
             try:
                 self.state = progress.reveal_hint(self.workspace.progress_file, key, len(exercise.hints))
             except OSError as err:
                 self.not_saved = unsaved(err)
+        if out:
+            return None
         if self.not_saved is not None:
             entry = self.state.of(key)
             entry.hints_shown = min(entry.hints_shown + 1, len(exercise.hints))
