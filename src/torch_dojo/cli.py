@@ -21,7 +21,7 @@ from torch_dojo.grading import GradeError
 from torch_dojo.pack import Exercise, Pack, PackError, UnknownExercise, load_pack
 from torch_dojo.packs import PacksError, Selection
 from torch_dojo.verdict import SCHEMA, Status, Verdict
-from torch_dojo.runner.environment import describe
+from torch_dojo.runner.environment import probe as describe
 from torch_dojo.verify import verify_pack
 from torch_dojo.workspace import Workspace, WorkspaceError
 

@@ -8,7 +8,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from torch_dojo import runner
-from torch_dojo.runner.environment import describe
+from torch_dojo.runner.environment import probe as describe
 from torch_dojo.tui.screens.workbook import WorkbookScreen
 from torch_dojo.tui.workbook import Workbook
 

@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 from torch_dojo import runner
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Status, Verdict
-from torch_dojo.runner.environment import describe
+from torch_dojo.runner.environment import probe as describe
 from torch_dojo.workspace import WorkspaceError
 from torch_dojo.tui import editor, files
 from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
