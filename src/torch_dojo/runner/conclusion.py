@@ -14,7 +14,8 @@ from pathlib import Path
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import CheckResult, Status, Verdict, first_hint, overall_status
 from torch_dojo.runner import events as ev
-from torch_dojo.runner.process import ChildOutcome, how_it_ended
+from torch_dojo.runner.isolation import how_it_ended
+from torch_dojo.runner.process import ChildOutcome
 
 
 def conclude(exercise: Exercise, file: Path, outcome: ChildOutcome, time_limit: float) -> Verdict:

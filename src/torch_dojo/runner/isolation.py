@@ -9,6 +9,7 @@ Who may look inside whom (``set_dumpable``, ``drop_capabilities``): the supervis
 process, a judged check's judge and the main process that asks for a judged check are
 non-dumpable, so that the learner's code can neither ptrace them nor open their memory
 or descriptors; a process that runs the learner's code is dumpable, as any program.
+``how_it_ended`` words a process's end (a signal by its name) for the messages about it.
 Standard library only: every process of the runner imports it.
 """
 
@@ -111,3 +112,13 @@ def attach(cwd: str, output_fd: int) -> None:
     os.dup2(output_fd, 2)
     os.close(output_fd)
     os.chdir(cwd)
+
+
+def how_it_ended(returncode: int | None) -> str:
+    """How a process ended, for a person: "exit code 1", "killed by SIGKILL"."""
+    if returncode is not None and returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"

@@ -275,13 +275,3 @@ def _running(member: psutil.Process) -> bool:
         return member.is_running() and member.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
-
-
-def how_it_ended(returncode: int | None) -> str:
-    """How a process ended, for a person: "exit code 1", "killed by SIGKILL"."""
-    if returncode is not None and returncode < 0:
-        try:
-            return f"killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"killed by signal {-returncode}"
-    return f"exit code {returncode}"

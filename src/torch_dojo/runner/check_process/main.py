@@ -51,7 +51,7 @@ PYTEST_ARGS = [
 
 @dataclass
 class Prepared:
-    """A pytest session made ready in the warm worker, before it forks; used once per fork."""
+    """A pytest session made ready in the warm supervisor process, before it forks; used once per fork."""
 
     config: Any  # pytest.Config: arguments parsed, plugins registered, configured
     session: Any  # pytest.Session, started: fixtures of every plugin known
@@ -59,7 +59,7 @@ class Prepared:
 
 
 class _CheckBytecode:
-    """While pytest collects (imports the checks), cache their bytecode in the worker's own
+    """While pytest collects (imports the checks), cache their bytecode in the supervisor's own
     folder: the next fork finds the assertion rewriting done. Never the learner's files: a
     file saved twice in one second must not run as its older self."""
 

@@ -21,8 +21,14 @@ from pathlib import Path
 from torch_dojo.runner.check_process.main import Prepared, run_checks
 from torch_dojo.runner.check_process.plugin import CheckRun
 from torch_dojo.runner.events import Emitter
-from torch_dojo.runner.isolation import LEARNER_NAME, die_with, drop_capabilities, name_process, set_dumpable
-from torch_dojo.runner.process import how_it_ended
+from torch_dojo.runner.isolation import (
+    LEARNER_NAME,
+    die_with,
+    drop_capabilities,
+    how_it_ended,
+    name_process,
+    set_dumpable,
+)
 from torch_dojo.runner.spec import CheckSpec
 
 REAP_SECONDS = 1.0
@@ -197,7 +203,7 @@ class Session:
 
 def _no_cached_checks() -> None:
     """pytest reads a check file's rewritten bytecode from a cache beside it (or in the warm
-    worker's folder) when one is there: a learner's code could have written it. Here the
+    warm supervisor's folder) when one is there: a learner's code could have written it. Here the
     checks are always compiled from their source."""
     try:
         from _pytest.assertion import rewrite

@@ -8,7 +8,7 @@ import io
 import json
 import platform
 
-from torch_dojo.runner.environment import Environment
+from torch_dojo.runner.probe_process.machine import Environment
 
 
 def _probe() -> Environment:
