@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from torch_dojo.pack import load_builtin_pack
-from torch_dojo.runner.requirements import missing
+from torch_dojo.runner.check_process.requirements import missing
 from torch_dojo.runner.warm import WarmRunner
 
 ROOT = Path(__file__).resolve().parents[1]

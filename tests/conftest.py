@@ -87,11 +87,15 @@ def assert_nothing_left(pids: Path) -> None:
 def _infrastructure(process) -> bool:
     """A warm worker of this test process (other tests' too, fixtures outlive a test), and
     the check process a worker forks ahead for its next check (named so just after the fork)."""
-    if process.ppid() == os.getpid() and "torch_dojo.runner.worker" in process.cmdline():
+    from torch_dojo.runner import supervisor_process
+    from torch_dojo.runner.isolation import STANDBY_NAME, SUPERVISOR_NAME
+
+    if process.ppid() == os.getpid() and supervisor_process.__name__ in process.cmdline():
         return True
     parent = process.parent()
-    return (process.name() in ("dojo-standby", "dojo-worker") and parent is not None
-            and parent.name() == "dojo-worker" and parent.ppid() == os.getpid())
+    names = (STANDBY_NAME.decode(), SUPERVISOR_NAME.decode())
+    return (process.name() in names and parent is not None
+            and parent.name() == SUPERVISOR_NAME.decode() and parent.ppid() == os.getpid())
 
 
 def _running(pid: int) -> bool:

@@ -24,7 +24,7 @@ import pytest
 
 from torch_dojo import mistakes
 from torch_dojo.pack import Pack, load_builtin_pack
-from torch_dojo.runner.requirements import missing
+from torch_dojo.runner.check_process.requirements import missing
 from torch_dojo.verdict import Status
 from torch_dojo.runner.warm import WarmRunner
 from torch_dojo.verify import verify_exercise

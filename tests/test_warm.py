@@ -20,10 +20,11 @@ import pytest
 from torch_dojo import runner
 from torch_dojo.verdict import Status
 from torch_dojo.runner import warm as warm_module
+from torch_dojo.runner.isolation import STANDBY_NAME, SUPERVISOR_NAME
 from torch_dojo.runner.warm import WarmRunner
 
 WRONG = "def add(a, b):\n    return a - b\n"
-STANDBY = ("dojo-standby", "dojo-worker")  # the next check process, forked ahead (named just after the fork)
+STANDBY = (STANDBY_NAME.decode(), SUPERVISOR_NAME.decode())  # the next check process, forked ahead (named just after the fork)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_start_returns_before_the_worker_is_ready(mini_pack, write):
     started = WarmRunner()
     try:
         started.start()
-        assert started._worker is not None and not started._worker.ready  # booting meanwhile
+        assert started._supervisor is not None and not started._supervisor.ready  # booting meanwhile
         assert started.ready(timeout=120)
     finally:
         started.close()
@@ -71,13 +72,13 @@ def test_a_dead_worker_is_replaced_and_the_check_runs_cold_meanwhile(mini_pack, 
     exercise, path = mini_pack.find("add"), write("add.py", WRONG)
     with WarmRunner(ready_timeout=0) as runner_:
         assert runner_.ready(timeout=120)
-        first = runner_._worker
+        first = runner_._supervisor
         os.kill(first.pid, signal.SIGKILL)
         first.process.wait()
         assert runner_.check(exercise, path).status is Status.FAILED
         assert not runner_.last_was_warm
         assert runner_.ready(timeout=120)
-        assert runner_._worker is not first
+        assert runner_._supervisor is not first
         assert runner_.check(exercise, path).status is Status.FAILED
         assert runner_.last_was_warm
 
@@ -101,7 +102,7 @@ def test_a_cancelled_warm_check_ends_its_processes(warm, mini_pack, write):
     asked = time.monotonic()
     with pytest.raises(runner.Cancelled):
         warm.check(mini_pack.find("add"), path, time_limit=60, cancelled=lambda: time.monotonic() - asked > 1)
-    assert [p for p in psutil.Process(warm._worker.pid).children() if p.name() not in STANDBY] == []
+    assert [p for p in psutil.Process(warm._supervisor.pid).children() if p.name() not in STANDBY] == []
 
 
 def test_checks_from_two_threads(warm, mini_pack, write):
@@ -124,7 +125,7 @@ def test_close_leaves_nothing_running_and_later_checks_run_cold(mini_pack, write
     runner_ = WarmRunner()
     runner_.start()
     assert runner_.ready(timeout=120)
-    worker = psutil.Process(runner_._worker.pid)
+    worker = psutil.Process(runner_._supervisor.pid)
     family = [worker, *worker.children(recursive=True)]
     runner_.close()
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family)
@@ -139,7 +140,7 @@ def test_the_worker_dies_with_the_process_that_started_it(tmp_path):
         warm = WarmRunner()
         warm.start()
         assert warm.ready(timeout=120)
-        print(warm._worker.pid, flush=True)
+        print(warm._supervisor.pid, flush=True)
         os.kill(os.getpid(), signal.SIGKILL)  # no close(), no atexit: gone at once
         """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
@@ -152,7 +153,7 @@ def test_the_worker_dies_with_the_process_that_started_it(tmp_path):
 def test_pytest_can_be_prepared_ahead():
     """The warm worker configures pytest ahead with its internals; a pytest that moved them
     would make every warm check slower without failing one: say so here."""
-    code = "import tempfile; from torch_dojo.runner import child; print(child.prepare(tempfile.mkdtemp()) is not None)"
+    code = "import tempfile; from torch_dojo.runner.check_process import main; print(main.prepare(tempfile.mkdtemp()) is not None)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert done.stdout.strip() == "True", done.stderr
@@ -165,7 +166,7 @@ def test_the_rehearsal_leaves_no_module_behind():
     inspect.getmodule() raised inside torch when it did (CI, 2026-11-23)."""
     code = textwrap.dedent("""
         import inspect, sys
-        from torch_dojo.runner import warmup
+        from torch_dojo.runner.supervisor_process import warmup
         before = set(sys.modules)
         warmup._rehearse()
         print(sorted(n for n, f in inspect._filesbymodname.items() if "rehearsal" in str(f)))

@@ -37,7 +37,7 @@ FOLDER = "mistakes"
 
 @functools.cache
 def _environment() -> environment.Environment:
-    return environment.describe()
+    return environment.probe()
 
 
 def missing(need: str) -> str | None:

@@ -16,7 +16,7 @@ from torch_dojo.cli import render, streams
 from torch_dojo.cli.context import (UsageError, find_workspace, given_path, named_pack, not_saved, open_session,
                                     print_json, reached, require_workspace, select, warned)
 from torch_dojo.pack import Exercise
-from torch_dojo.runner.environment import describe
+from torch_dojo.runner.environment import probe
 from torch_dojo.selection import Selection
 from torch_dojo.session import Session
 from torch_dojo.verdict import SCHEMA, Verdict
@@ -220,7 +220,7 @@ def reset(args: argparse.Namespace) -> int:
 
 
 def doctor(args: argparse.Namespace) -> int:
-    env = describe()
+    env = probe()
     if args.json:
         print_json({"schema": DOCTOR_SCHEMA, "version": __version__, **env.to_json()})
     else:

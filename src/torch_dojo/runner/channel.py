@@ -1,8 +1,8 @@
-"""The line between the main process and a supervisor (``runner.worker``).
+"""The line between the main process and a supervisor (``runner.supervisor_process``).
 
 JSON lines over a Unix stream socket; a message may carry file descriptors (the check's
 event and output pipes), which travel with the bytes that carry the message. Both sides
-use this: the main process in ``runner.process`` and the supervisor in ``runner.worker``.
+use this: the main process in ``runner.process`` and the supervisor in ``runner.supervisor_process``.
 """
 
 from __future__ import annotations

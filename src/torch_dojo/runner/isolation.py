@@ -1,8 +1,16 @@
-"""What makes a process a check process, cold or warm, before the learner's code runs.
+"""How the runner's processes are kept apart: every prctl(2) and capability change.
 
-Its own session (the whole group can be ended at once), SIGKILL when its supervisor
+A check process, cold or warm, before the learner's code runs (``detach``, ``attach``):
+its own session (the whole group can be ended at once), SIGKILL when its supervisor
 dies, no way to talk to the supervisor, signals as a fresh interpreter has them; then
 stdin from /dev/null, stdout and stderr into the output pipe, a fresh working directory.
+
+Who may look inside whom (``set_dumpable``, ``drop_capabilities``): the supervisor
+process, a judged check's judge and the main process that asks for a judged check are
+non-dumpable, so that the learner's code can neither ptrace them nor open their memory
+or descriptors; a process that runs the learner's code is dumpable, as any program.
+``how_it_ended`` words a process's end (a signal by its name) for the messages about it.
+Standard library only: every process of the runner imports it.
 """
 
 from __future__ import annotations
@@ -20,6 +28,12 @@ _CAPABILITY_VERSION_3 = 0x20080522
 PR_SET_NAME = 15
 PR_SET_CHILD_SUBREAPER = 36
 
+# What ps and top call each process of the runner (prctl allows 15 bytes).
+SUPERVISOR_NAME = b"dojo-supervisor"  # runner.supervisor_process, cold and warm alike
+STANDBY_NAME = b"dojo-standby"  # a check process forked ahead, waiting for its check
+CHECK_NAME = b"dojo-check"  # a check process (judged: the judge)
+LEARNER_NAME = b"dojo-learner"  # judged: the learner's process
+
 
 def prctl(option: int, value: int | bytes) -> bool:
     """Linux's prctl(2); False where there is none or it fails."""
@@ -31,6 +45,17 @@ def prctl(option: int, value: int | bytes) -> bool:
         return libc.prctl(option, argument, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+
+
+def set_dumpable(dumpable: bool) -> bool:
+    """PR_SET_DUMPABLE: whether processes of the same user may ptrace this one and read its
+    /proc/PID/fd and mem (False: the learner's code may not). False where there is no prctl."""
+    return prctl(PR_SET_DUMPABLE, 1 if dumpable else 0)
+
+
+def name_process(name: bytes) -> bool:
+    """The name ``ps`` and ``top`` show (15 bytes at most)."""
+    return prctl(PR_SET_NAME, name)
 
 
 def drop_capabilities() -> bool:
@@ -54,13 +79,23 @@ def drop_capabilities() -> bool:
         return False
 
 
+def become_subreaper() -> bool:
+    """Orphans of this process's descendants are re-parented here, not to init."""
+    return prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def die_with(parent: int) -> None:
+    """A forked child: SIGKILL when ``parent`` dies; ends at once if it died already."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(70)
+
+
 def detach(supervisor: int, sockets: list[socket.socket], name: bytes) -> None:
     """Leave the supervisor's session and sockets; die with it. ``name``: for ps and top."""
     os.setsid()
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != supervisor:  # it died before the line above
-        os._exit(70)
-    prctl(PR_SET_NAME, name)
+    die_with(supervisor)
+    name_process(name)
     for sock in sockets:
         os.close(sock.detach())  # detach: the socket object never closes a reused fd later
     for sig in (signal.SIGTERM, signal.SIGCHLD):
@@ -77,3 +112,13 @@ def attach(cwd: str, output_fd: int) -> None:
     os.dup2(output_fd, 2)
     os.close(output_fd)
     os.chdir(cwd)
+
+
+def how_it_ended(returncode: int | None) -> str:
+    """How a process ended, for a person: "exit code 1", "killed by SIGKILL"."""
+    if returncode is not None and returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"

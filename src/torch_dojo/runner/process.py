@@ -1,8 +1,8 @@
 """Run a check process under limits and collect what it said.
 
 The only place that starts processes that run learner code. Each runs under a
-supervisor (``runner.worker``, driven through ``runner.supervisor``): a fresh one for a
-cold check, the warm worker for a warm one. Either way the check process gets stdin
+supervisor process (``runner.supervisor_process``, driven through ``runner.supervisor``):
+a fresh one for a cold check, the warm one for a warm check. Either way the check process gets stdin
 closed, its own session, a pipe for events and a pipe for its output, of which only a
 bounded tail is kept; and this module watches the time limit, the memory limit (the
 resident memory of every process under the supervisor) and cancelling, with the same
@@ -13,7 +13,6 @@ its process group: the supervisor is their subreaper.
 from __future__ import annotations
 
 import collections
-import json
 import os
 import secrets
 import signal
@@ -25,6 +24,8 @@ from typing import Callable
 
 import psutil
 
+from torch_dojo.runner.events import Reader
+from torch_dojo.runner.spec import CheckSpec
 from torch_dojo.runner.supervisor import Supervisor
 
 OUTPUT_LIMIT = 64 * 1024  # characters of output kept (the tail)
@@ -72,26 +73,6 @@ class _Tail:
         return data.decode("utf-8", errors="replace")
 
 
-class _Events:
-    """The child's events: JSON lines that carry this run's key (others are not the child's)."""
-
-    def __init__(self, fd: int, key: str):
-        self._fd, self._key = fd, key
-        self.events: list[dict] = []
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self) -> None:
-        with os.fdopen(self._fd, "r", encoding="utf-8", errors="replace") as pipe:
-            for line in pipe:
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(event, dict) and event.pop("token", None) == self._key:
-                    self.events.append(event)
-
-
 def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     package_parent = str(Path(__file__).resolve().parents[2])
@@ -106,12 +87,12 @@ def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_limit_mb: float,
+def run_child(module: str, spec: CheckSpec, *, cwd: Path, time_limit: float, memory_limit_mb: float,
               env: dict[str, str] | None = None, cancelled: Callable[[], bool] | None = None,
               supervisor: Supervisor | None = None) -> ChildOutcome:
     """Run ``python -m module SPEC`` (cold), or fork it from the warm ``supervisor``.
 
-    ``spec['events_fd']`` is filled in for the child. ``cancelled`` is asked while waiting:
+    The supervisor process fills in ``spec.events_fd`` for the child. ``cancelled`` is asked while waiting:
     when it says yes (a newer save in the TUI), the child and everything it started are
     ended at once.
     """
@@ -123,12 +104,12 @@ def run_child(module: str, spec: dict, *, cwd: Path, time_limit: float, memory_l
     output_r, output_w = os.pipe()
     key = secrets.token_hex(16)  # code that writes fake events to file descriptors it guesses lacks it
     try:
-        request = {"op": "run", "module": module, "spec": {**spec, "key": key}, "cwd": str(cwd)}
+        request = {"op": "run", "module": module, "spec": spec.with_key(key).to_json(), "cwd": str(cwd)}
         supervisor.send(request, (events_w, output_w))
     finally:
         os.close(events_w)
         os.close(output_w)
-    events, tail = _Events(events_r, key), _Tail(output_r, OUTPUT_LIMIT)
+    events, tail = Reader(events_r, key), _Tail(output_r, OUTPUT_LIMIT)
     check = _Check(supervisor)
     ended_by, family, leftovers, ended = "exit", {}, [], False
     limit_bytes = memory_limit_mb * 1024 * 1024
@@ -294,13 +275,3 @@ def _running(member: psutil.Process) -> bool:
         return member.is_running() and member.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
-
-
-def how_it_ended(returncode: int | None) -> str:
-    """How a process ended, for a person: "exit code 1", "killed by SIGKILL"."""
-    if returncode is not None and returncode < 0:
-        try:
-            return f"killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"killed by signal {-returncode}"
-    return f"exit code {returncode}"

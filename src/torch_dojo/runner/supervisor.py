@@ -1,4 +1,4 @@
-"""The main process's side of a supervisor (``runner.worker``): start it, ask, listen.
+"""The main process's side of a supervisor process (``runner.supervisor_process``): start it, ask, listen.
 
 A cold check starts a supervisor of its own and closes it afterwards; the warm runner
 keeps one, booted with ``warm=True``, for many checks. One check at a time per
@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 
+from torch_dojo.runner import supervisor_process
 from torch_dojo.runner.channel import Channel
 
 CLEAN_TIMEOUT = 10.0  # the supervisor gives up cleaning after 5 s itself
@@ -25,7 +26,7 @@ class Supervisor:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "torch_dojo.runner.worker", str(theirs.fileno()),
+                [sys.executable, "-m", supervisor_process.__name__, str(theirs.fileno()),
                  *(["--warm"] if warm else [])],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, env=env, start_new_session=True, cwd=tempfile.gettempdir(),

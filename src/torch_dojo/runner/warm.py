@@ -1,31 +1,31 @@
-"""The warm runner: checks answered by a worker that imported torch and pytest once.
+"""The warm runner: checks answered by a supervisor that imported torch and pytest once.
 
-    warm = WarmRunner(); warm.start()       # returns at once; the worker boots meanwhile
+    warm = WarmRunner(); warm.start()       # returns at once; the supervisor boots meanwhile
     verdict = warm.check(exercise, file)    # as runner.check: same verdicts, same limits
     warm.close()                            # or `with WarmRunner() as warm:`
 
 A cold check starts a fresh interpreter, which spends seconds importing torch before the
-first check runs. The warm worker (``runner.worker --warm``) has imported torch, pytest
+first check runs. The warm supervisor (``runner.supervisor_process --warm``) has imported torch, pytest
 and the runner already, imports only: no torch op has run in it, so forking it is safe.
-Each check is a process forked from it (ahead of time, while the worker waits: a standby),
+Each check is a process forked from it (ahead of time, while the supervisor waits: a standby),
 with exactly the cold check process's isolation (its own session, stdin closed, the
 output and event pipes, a fresh working directory; ``runner.isolation``) and the same
-limits, watched by the same code (``runner.process``). What the worker does at boot, and
-why each step is safe to fork after: ``runner.warmup``.
+limits, watched by the same code (``runner.process``). What the supervisor does at boot,
+and why each step is safe to fork after: ``runner.supervisor_process.warmup``.
 
 A check goes cold (a fresh interpreter, as ``runner.check``; ``cold_reason`` says why) when
 
-- this is not Linux: the worker relies on fork and on prctl to adopt orphans;
-- ``TORCH_DOJO_WARM=0`` is set (a way out, should the worker ever misbehave);
+- this is not Linux: the supervisor relies on fork and on prctl to adopt orphans;
+- ``TORCH_DOJO_WARM=0`` is set (a way out, should the supervisor ever misbehave);
 - the exercise requires ``cuda`` or ``distributed``: a CUDA context, and torchrun's
   processes, belong in a fresh process (and cost seconds anyway);
 - on a machine where CUDA may exist (an NVIDIA, ROCm or WSL GPU device node is present),
   the checks, the reference or the learner's file mention "cuda" anywhere: such a check
   may touch CUDA (learners' files often do: ``"cuda" if torch.cuda.is_available()``).
-  The worker itself never initialises CUDA, so a forked check that touches it in spite
+  The supervisor itself never initialises CUDA, so a forked check that touches it in spite
   of the rule should still work (PyTorch refuses CUDA after a fork only when the parent
   had initialised it; not tried on a GPU yet); the rule keeps CUDA work in fresh processes;
-- the worker is not ready within ``ready_timeout`` (about what a cold run takes here: both
+- the supervisor is not ready within ``ready_timeout`` (about what a cold run takes here: both
   are mostly the import of torch), or it died: it is restarted for the next check, up to
   ``MAX_FAILED_BOOTS`` times in a row without ever becoming ready.
 
@@ -57,10 +57,10 @@ _GPU_NODES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia", "/dev/kfd
 class WarmRunner:
     def __init__(self, *, ready_timeout: float = READY_TIMEOUT):
         self.ready_timeout = ready_timeout
-        self.last_was_warm = False  # whether the last check was forked from the worker
-        self._state = threading.Lock()  # guards _worker; held only briefly
+        self.last_was_warm = False  # whether the last check was forked from the supervisor
+        self._state = threading.Lock()  # guards _supervisor; held only briefly
         self._busy = threading.Lock()  # one warm check at a time
-        self._worker: Supervisor | None = None
+        self._supervisor: Supervisor | None = None
         self._failed_boots = 0
         self._closed = False
 
@@ -72,21 +72,21 @@ class WarmRunner:
         self.close()
 
     def start(self) -> None:
-        """Boot the worker in the background, unless it runs already; returns at once."""
+        """Boot the supervisor in the background, unless it runs already; returns at once."""
         if sys.platform.startswith("linux") and os.environ.get("TORCH_DOJO_WARM", "1") != "0":
             self._current()
 
     def ready(self, timeout: float | None = None) -> bool:
-        """Wait (at most ``timeout``, default ``ready_timeout``) until the worker can take a
-        check; ``ready(0)`` only asks. Boots a worker when there is none."""
-        worker = self._current()
-        if worker is None or worker.ready:
-            return worker is not None
+        """Wait (at most ``timeout``, default ``ready_timeout``) until the supervisor can take a
+        check; ``ready(0)`` only asks. Boots a supervisor when there is none."""
+        supervisor = self._current()
+        if supervisor is None or supervisor.ready:
+            return supervisor is not None
         timeout = self.ready_timeout if timeout is None else timeout
-        if not self._busy.acquire(timeout=timeout):  # a check that waits for the worker reads its news
-            return worker.ready
+        if not self._busy.acquire(timeout=timeout):  # a check that waits for the supervisor reads its news
+            return supervisor.ready
         try:
-            return worker.wait_ready(timeout)
+            return supervisor.wait_ready(timeout)
         finally:
             self._busy.release()
 
@@ -94,29 +94,29 @@ class WarmRunner:
               time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
               watch_cuda: bool = False, judged: bool = False) -> Verdict:
         """As ``runner.check``: the verdict, or ``runner.Cancelled`` (also when ``close()``
-        ended the worker during the check). ``judged``: as ``runner.check``."""
+        ended the supervisor during the check). ``judged``: as ``runner.check``."""
         if self.cold_reason(exercise, file, reference) is None:
             with self._busy:
-                worker = self._ready_worker(cancelled)
-                if worker is not None:
+                supervisor = self._ready_supervisor(cancelled)
+                if supervisor is not None:
                     try:
                         verdict = runner.check(exercise, file, reference=reference, time_limit=time_limit,
-                                               cancelled=cancelled, supervisor=worker, watch_cuda=watch_cuda, judged=judged)
-                        if self._closed:  # close() ended the worker under this check: no verdict
+                                               cancelled=cancelled, supervisor=supervisor, watch_cuda=watch_cuda, judged=judged)
+                        if self._closed:  # close() ended the supervisor under this check: no verdict
                             raise runner.Cancelled("the warm runner was closed during the check")
                         self.last_was_warm = True
                         return verdict
-                    except runner.WorkerLost:
+                    except runner.NotStarted:
                         pass
                     finally:
-                        if not worker.alive():
+                        if not supervisor.alive():
                             self._current()  # restarted for the next check
         self.last_was_warm = False
         return runner.check(exercise, file, reference=reference, time_limit=time_limit, cancelled=cancelled,
                             watch_cuda=watch_cuda, judged=judged)
 
     def cold_reason(self, exercise: Exercise, file: Path, reference: Path | None = None) -> str | None:
-        """Why this check must take a fresh process, or None when the worker may fork it."""
+        """Why this check must take a fresh process, or None when the supervisor may fork it."""
         if not sys.platform.startswith("linux"):
             return "the warm runner works on Linux only"
         if os.environ.get("TORCH_DOJO_WARM", "1") == "0":
@@ -131,43 +131,43 @@ class WarmRunner:
         return None
 
     def close(self) -> None:
-        """End the worker and everything under it; later checks run cold."""
+        """End the supervisor and everything under it; later checks run cold."""
         with self._state:
             self._closed = True
-            worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.close()
+            supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None:
+            supervisor.close()
 
     def _current(self) -> Supervisor | None:
-        """The worker, booting a new one when there is none or it died."""
+        """The supervisor, booting a new one when there is none or it died."""
         with self._state:
-            worker = self._worker
+            supervisor = self._supervisor
             if self._closed:
                 return None
-            if worker is not None and worker.alive():
-                return worker
-            if worker is not None:
-                if not worker.ready:
+            if supervisor is not None and supervisor.alive():
+                return supervisor
+            if supervisor is not None:
+                if not supervisor.ready:
                     self._failed_boots += 1
-                worker.close()
-                self._worker = None
+                supervisor.close()
+                self._supervisor = None
             if self._failed_boots >= MAX_FAILED_BOOTS:
                 return None
-            self._worker = Supervisor(warm=True, env=child_environment())
-            return self._worker
+            self._supervisor = Supervisor(warm=True, env=child_environment())
+            return self._supervisor
 
-    def _ready_worker(self, cancelled: Callable[[], bool] | None) -> Supervisor | None:
-        worker = self._current()
-        if worker is None:
+    def _ready_supervisor(self, cancelled: Callable[[], bool] | None) -> Supervisor | None:
+        supervisor = self._current()
+        if supervisor is None:
             return None
-        if not worker.wait_ready(self.ready_timeout, cancelled):
+        if not supervisor.wait_ready(self.ready_timeout, cancelled):
             if cancelled is not None and cancelled():
-                raise runner.Cancelled("the check was called off while the warm worker booted")
-            if not worker.alive():
+                raise runner.Cancelled("the check was called off while the warm supervisor booted")
+            if not supervisor.alive():
                 self._current()  # counts the failed boot, starts another for next time
             return None
         self._failed_boots = 0
-        return worker
+        return supervisor
 
 
 @functools.cache

@@ -22,6 +22,10 @@ from typing import Any, Callable
 
 from torch_dojo.testing.compare import CheckFailure
 
+# What each rank runs (``torchrun -m``). A name, not an import: the check API never imports
+# the runner (the runner imports it); tests/test_layout.py holds it to the module's __name__.
+RANK_MODULE = "torch_dojo.runner.check_process.rank"
+
 
 @dataclass
 class RankReport:
@@ -69,7 +73,7 @@ def run_torchrun(script: Path, nproc: int = 2, *, probe: Callable[[Any], Any] | 
         hide_cuda = torch.cuda.device_count() < nproc
     out = Path(tempfile.mkdtemp(prefix="torch-dojo-ranks-"))
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc_per_node={nproc}", "-m", "torch_dojo.testing._rank",
+               f"--nproc_per_node={nproc}", "-m", RANK_MODULE,
                "--out", str(out), "--file", str(Path(script).resolve())]
     if probe is not None:
         command += ["--probe", f"{probe.__code__.co_filename}::{probe.__name__}"]

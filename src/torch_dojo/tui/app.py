@@ -8,7 +8,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from torch_dojo import runner
-from torch_dojo.runner.environment import describe
+from torch_dojo.runner.environment import probe
 from torch_dojo.tui import keys
 from torch_dojo.tui.screens.workbook import WorkbookScreen
 from torch_dojo.session import Session
@@ -18,7 +18,7 @@ class DojoApp(App):
     CSS_PATH = "dojo.tcss"
     TITLE = "torch-dojo"
 
-    def __init__(self, session: Session, *, check=runner.check, probe=describe, warm_up=None,
+    def __init__(self, session: Session, *, check=runner.check, probe=probe, warm_up=None,
                  first_run: bool = False) -> None:
         super().__init__()
         self.session = session

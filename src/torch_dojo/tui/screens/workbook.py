@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 from torch_dojo import runner
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Status, Verdict
-from torch_dojo.runner.environment import describe
+from torch_dojo.runner.environment import probe
 from torch_dojo.workspace import WorkspaceError
 from torch_dojo.tui import editor, files, keys
 from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
@@ -62,7 +62,7 @@ def signature(path: Path) -> tuple[int, int] | None:
 class WorkbookScreen(Screen):
     BINDINGS = keys.bindings()
 
-    def __init__(self, session: Session, *, check=runner.check, probe=describe,
+    def __init__(self, session: Session, *, check=runner.check, probe=probe,
                  warm_up: Callable[[], None] | None = None, first_run: bool = False) -> None:
         """``check`` judges a file (runner.check's signature), ``probe`` describes the machine,
         ``warm_up`` starts what makes checks fast (called once, after the first paint)."""

@@ -27,8 +27,8 @@ def main() -> int:
     os.dup2(printed, 2)
     sys.path.insert(0, str(Path(args.file).parent))
 
-    from torch_dojo.runner.explain import explain
-    from torch_dojo.runner.plugin import load_module
+    from torch_dojo.runner.check_process.explain import explain
+    from torch_dojo.runner.check_process.learner_module import load_module
 
     report: dict = {"rank": rank, "data": None, "error": ""}
     try:

@@ -1,11 +1,12 @@
-"""What the warm worker does before any check, so that each check starts with it done.
+"""What the warm supervisor process does before any check, so that each check starts with it done.
 
 ``preload`` imports torch, pytest and the runner (imports only: no torch op runs, so
 forking stays safe), rehearses a throwaway check in-process (pytest's lazy imports and
-caches), configures pytest and starts its session (``child.prepare``), and remembers
-what the learner's code must not replace (``tamper.Guard``). A ``Standby`` is the next
-check process, forked ahead of its check: forking a process that holds torch, and the
-first copies of the pages it shares with the worker, cost milliseconds that no check waits for.
+caches), configures pytest and starts its session (``check_process.main.prepare``), and
+remembers what the learner's code must not replace (``tamper.Guard``). A ``Standby`` is
+the next check process, forked ahead of its check: forking a process that holds torch,
+and the first copies of the pages it shares with the supervisor, cost milliseconds that
+no check waits for.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import importlib
 import inspect
 import json
 import os
+import pkgutil
 import shutil
 import socket
 import sys
@@ -24,17 +26,19 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from torch_dojo import testing
+from torch_dojo.runner import check_process, judged
 from torch_dojo.runner.channel import Channel
-from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, attach, detach, prctl
+from torch_dojo.runner.isolation import CHECK_NAME, STANDBY_NAME, attach, detach, name_process, set_dumpable
+from torch_dojo.runner.spec import CheckSpec
 
-MODULES = [
+# What checks import, other than ours (ours: every module of the packages below).
+LIBRARIES = [
     "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data",
-    "torch.testing", "torch.distributed",
-    "pytest", "torch_dojo.runner.child", "torch_dojo.runner.plugin", "torch_dojo.runner.explain",
-    "torch_dojo.runner.requirements", "torch_dojo.runner.tamper", "torch_dojo.testing",
-    "torch_dojo.runner.judge", "torch_dojo.runner.remote", "torch_dojo.runner.learner_server", "torch_dojo.runner.graphs",
+    "torch.testing", "torch.distributed", "pytest",
     "faulthandler", "readline", "encodings.unicode_escape", "_pytest._argcomplete",
 ]
+PACKAGES = (check_process, judged)  # every check process imports the first, a judged one the second too
 # Named so that no real check's module, nor a parent pytest makes up for it from the
 # check's path (a pack under /check/... gives "check"), ever shares its name.
 REHEARSAL_CHECKS = "torch_dojo_rehearsal_checks.py"
@@ -58,12 +62,20 @@ REHEARSAL = {
 @dataclass
 class Warmed:
     guard: Any  # tamper.Guard, taken before any learner code
-    prepared: Any  # child.Prepared, or None where pytest's internals differ
+    prepared: Any  # check_process.main.Prepared, or None where pytest's internals differ
+
+
+def modules() -> list[str]:
+    """What ``preload`` imports, in order: the libraries, then every module of ours a check
+    process runs (found in the packages, so that a module renamed or added is preloaded too)."""
+    ours = [f"{package.__name__}.{info.name}" for package in PACKAGES
+            for info in pkgutil.iter_modules(package.__path__) if info.name != "__main__"]
+    return [*LIBRARIES, *ours, testing.__name__]
 
 
 def preload(folder: str) -> Warmed:
     """Import what every check imports, rehearse, configure pytest: what each fork finds done."""
-    for name in MODULES:
+    for name in modules():
         try:
             importlib.import_module(name)
         except Exception:  # a check that needs it will say why, as on the cold path
@@ -78,10 +90,10 @@ def preload(folder: str) -> Warmed:
         except Exception:
             pass
     _rehearse()
-    from torch_dojo.runner import child
-    from torch_dojo.runner.tamper import Guard
+    from torch_dojo.runner.check_process.main import prepare
+    from torch_dojo.runner.check_process.tamper import Guard
 
-    prepared = child.prepare(folder)
+    prepared = prepare(folder)
     guard = Guard.snapshot()
     # What exists now stays: the collector never walks it again (fast checks) nor
     # writes to its pages (a forked check copies fewer of them).
@@ -92,7 +104,7 @@ def preload(folder: str) -> Warmed:
 def _rehearse() -> None:
     """Run a throwaway check once, in-process: pytest's lazy imports, caches and compiled
     patterns are then ready in every forked check. Pure Python, no torch op, no thread."""
-    from torch_dojo.runner import child
+    from torch_dojo.runner.check_process.main import run
 
     folder = tempfile.mkdtemp(prefix="torch-dojo-rehearsal-")
     path, modules, meta_path = list(sys.path), set(sys.modules), list(sys.meta_path)
@@ -102,8 +114,8 @@ def _rehearse() -> None:
             with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
                 file.write(text)
         learner = os.path.join(folder, "learner.py")
-        child.run({"learner": learner, "reference": learner, "checks": os.path.join(folder, REHEARSAL_CHECKS),
-                   "requires": [], "workdir": folder, "events_fd": events})
+        run(CheckSpec(learner=learner, reference=learner, checks=os.path.join(folder, REHEARSAL_CHECKS),
+                      workdir=folder, events_fd=events))
     except BaseException:  # a rehearsal only: the real checks say what is wrong
         pass
     finally:
@@ -124,7 +136,6 @@ def _rehearse() -> None:
 class Standby:
     """A check process forked ahead, waiting for its check (its pipes and spec)."""
 
-    NAME = b"dojo-standby"  # as ps and top show it, until its check comes
 
     def __init__(self, pid: int, job: Channel):
         self.pid, self._job = pid, job
@@ -138,7 +149,7 @@ class Standby:
         pid = os.fork()
         if pid == 0:
             try:
-                detach(supervisor, [control.sock, ours], cls.NAME)
+                detach(supervisor, [control.sock, ours], STANDBY_NAME)
                 _wait_for_check(Channel(theirs), warmed)
             except BaseException:
                 traceback.print_exc()
@@ -159,9 +170,10 @@ class Standby:
 
 
 def _wait_for_check(job: Channel, warmed: Warmed) -> None:
-    from torch_dojo.runner import child
+    from torch_dojo.runner.check_process import main
+    from torch_dojo.runner.judged import judge
 
-    # The worker's objects have nothing to finalise in a check, and torch keeps a hundred
+    # The supervisor's objects have nothing to finalise in a check, and torch keeps a hundred
     # (its op libraries): running them at every check's exit costs tens of milliseconds.
     # Finalizers the learner's code makes still run at exit, as in a cold check.
     for info in getattr(weakref.finalize, "_registry", {}).values():
@@ -169,16 +181,19 @@ def _wait_for_check(job: Channel, warmed: Warmed) -> None:
     warmed.guard.changes()  # copies now the pages the check for tampering reads
     try:
         message, fds = job.receive()
-    except EOFError:  # the worker is closing
+    except EOFError:  # the supervisor is closing
         os._exit(0)
     job.close()
-    prctl(PR_SET_NAME, b"dojo-check")
-    if not message["spec"].get("judged"):
-        prctl(PR_SET_DUMPABLE, 1)  # as a cold check process: learner code runs here, as any program
+    name_process(CHECK_NAME)
+    spec = CheckSpec.from_json(message["spec"])
+    if not spec.judged:
+        set_dumpable(True)  # as a cold check process: learner code runs here, as any program
 
     events_fd, output_fd = fds
     attach(message["cwd"], output_fd)
-    spec = {**message["spec"], "events_fd": events_fd}
-    sys.argv = [child.__file__, json.dumps(spec)]
+    spec = spec.with_events(events_fd)
+    program = judged if spec.judged else check_process  # as the cold path runs it: python -m PROGRAM
+    sys.argv = [os.path.join(os.path.dirname(program.__file__), "__main__.py"), json.dumps(spec.to_json())]
     sys.path[0] = message["cwd"]  # as for `python -m` started there
-    child.main(sys.argv, guard=warmed.guard, prepared=warmed.prepared)  # ends the process
+    main.main(sys.argv, guard=warmed.guard, prepared=warmed.prepared,
+              run=judge.run if spec.judged else main.run)  # ends the process

@@ -4,8 +4,8 @@
   ``len``, iteration, indexing, ``repr`` go there; ``==`` and ``hash`` stay identity here
   (an object of the learner's never equals one of the judge's), and ``isinstance`` sees
   the nearest class of torch's (or Python's) in its MRO (``_dojo_standin``). A class per
-  remote type (``runner.remote.Client``) offers the protocols that type has.
-- ``runner.graphs.GraphTensor``: a tensor with a graph (in a module of its own: it needs
+  remote type (``judged.client.Client``) offers the protocols that type has.
+- ``judged.graphs.GraphTensor``: a tensor with a graph (in a module of its own: it needs
   torch, this module does not).
 - ``RemoteLearner``: the ``learner`` fixture; a name the file lacks is ``MissingName``.
 """
@@ -16,7 +16,7 @@ import builtins
 import sys
 from typing import Any
 
-from torch_dojo.runner import wire
+from torch_dojo.runner.judged import wire
 
 REPR_LIMIT = 300
 _LOCAL = frozenset({"__class__", "__deepcopy__", "__copy__", "__reduce_ex__", "__reduce__", "__getstate__",
@@ -169,7 +169,7 @@ class RemoteLearner:
 
     __slots__ = ("_client", "_path", "_overrides")
 
-    def __init__(self, client, path):  # a runner.remote.Client
+    def __init__(self, client, path):  # a judged.client.Client
         object.__setattr__(self, "_client", client)
         object.__setattr__(self, "_path", path)
         object.__setattr__(self, "_overrides", {})
@@ -181,7 +181,7 @@ class RemoteLearner:
     def __getattr__(self, name: str) -> Any:
         if name in self._overrides:
             return self._overrides[name]
-        from torch_dojo.runner.plugin import MissingName, missing_name
+        from torch_dojo.runner.check_process.learner_module import MissingName, missing_name
 
         try:
             return self._client.member(name)

@@ -1,4 +1,4 @@
-"""Runs in a fresh interpreter for ``environment.describe()``: prints one JSON line."""
+"""Runs in a fresh interpreter for ``environment.probe()``: prints one JSON line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 import json
 import platform
 
-from torch_dojo.runner.environment import Environment
+from torch_dojo.runner.probe_process.machine import Environment
 
 
 def _probe() -> Environment:
@@ -32,7 +32,7 @@ def _probe() -> Environment:
         env.torchrun = importlib.util.find_spec("torch.distributed.run") is not None
         env.backends = [name for name, ok in (("gloo", torch.distributed.is_gloo_available()),
                                               ("nccl", torch.distributed.is_nccl_available())) if ok]
-    from torch_dojo.runner.requirements import NEEDS, missing, torchvision_problem
+    from torch_dojo.runner.check_process.requirements import NEEDS, missing, torchvision_problem
 
     env.lacking = {need: missing(need) for need in NEEDS if missing(need)}
     env.torchvision_problem = torchvision_problem() or ""

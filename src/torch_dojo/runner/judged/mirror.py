@@ -26,7 +26,7 @@ import sys
 import types
 from typing import Any, Callable
 
-from torch_dojo.runner import decode, wire
+from torch_dojo.runner.judged import decode, wire
 
 _CONTAINERS = (list, dict, set, collections.OrderedDict, collections.defaultdict)
 _NOT_STATE = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType,

@@ -1,17 +1,18 @@
-"""The supervisor: the process every check process runs under, cold or warm.
+"""The supervisor process: the process every check process runs under, cold or warm.
 
-``python -m torch_dojo.runner.worker FD [--warm]``, started by ``runner.process`` with one
-end of a Unix socket as FD. It never runs learner code itself. For each ``run`` request it
+``python -m torch_dojo.runner.supervisor_process FD [--warm]``, started by
+``runner.supervisor`` (for ``runner.process``) with one end of a Unix socket as FD. It never runs learner code itself. For each ``run`` request it
 forks the check process, which gets its own session, stdin from /dev/null, stdout and
 stderr into the output pipe, the event pipe (both pipes come over the socket), a fresh
 working directory, and SIGKILL should the supervisor die. Then:
 
-- cold: the check process execs ``python -m torch_dojo.runner.child SPEC``, a fresh
-  interpreter (CUDA and torch.distributed work as in any new process);
+- cold: the check process execs ``python -m MODULE SPEC`` (``runner.check_process``, or
+  ``runner.judged`` for a judged check), a fresh interpreter (CUDA and torch.distributed
+  work as in any new process);
 - warm (``--warm``): the supervisor imported torch, pytest and the runner once, imports
-  only (no torch op ran, so forking is safe; ``runner.warmup``), and the check process,
-  forked ahead while no check runs (a standby), calls ``child.main`` directly: a verdict
-  in tens of milliseconds instead of seconds.
+  only (no torch op ran, so forking is safe; ``supervisor_process.warmup``), and the check
+  process, forked ahead while no check runs (a standby), calls ``check_process.main.main``
+  directly: a verdict in tens of milliseconds instead of seconds.
 
 On Linux the supervisor is a child subreaper: processes that the learner's code started
 and orphaned, even ones that left its session (double fork and setsid), are re-parented to
@@ -23,8 +24,8 @@ process ended, however it ended) ends every child and then the supervisor.
 
 Messages are JSON lines (``runner.channel``): main → supervisor ``run`` (with the two pipe
 fds) and ``clean``; supervisor → main ``ready``, ``started``, ``exited``, ``cleaned``, ``error``.
-``ps`` and ``top`` show the processes as dojo-worker (or dojo-supervisor), dojo-standby
-and dojo-check.
+``ps`` and ``top`` show the processes as dojo-supervisor, dojo-standby and dojo-check
+(``runner.isolation``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,16 @@ import time
 import traceback
 
 from torch_dojo.runner.channel import Channel
-from torch_dojo.runner.isolation import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_NAME, attach, detach, prctl
+from torch_dojo.runner.isolation import (
+    CHECK_NAME,
+    SUPERVISOR_NAME,
+    attach,
+    become_subreaper,
+    detach,
+    name_process,
+    set_dumpable,
+)
+from torch_dojo.runner.spec import CheckSpec
 
 CLEAN_SECONDS = 5.0  # at most, to kill and reap what a check left behind
 
@@ -49,18 +59,18 @@ CLEAN_SECONDS = 5.0  # at most, to kill and reap what a check left behind
 def main(argv: list[str]) -> int:
     channel = Channel(socket.socket(fileno=int(argv[1])))
     warm = "--warm" in argv[2:]
-    subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1)
+    subreaper = become_subreaper()
     # Non-dumpable: a judged check's learner code cannot ptrace the supervisor or open its
     # descriptors (it never runs learner code; an exec'd check process is dumpable again).
-    prctl(PR_SET_DUMPABLE, 0)
-    prctl(PR_SET_NAME, b"dojo-worker" if warm else b"dojo-supervisor")
+    set_dumpable(False)
+    name_process(SUPERVISOR_NAME)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # and the finally below cleans up
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    folder = tempfile.mkdtemp(prefix="torch-dojo-worker-") if warm else None
+    folder = tempfile.mkdtemp(prefix="torch-dojo-supervisor-") if warm else None
     try:
         warmed = None
         if folder:
-            from torch_dojo.runner.warmup import Standby, preload
+            from torch_dojo.runner.supervisor_process.warmup import Standby, preload
 
             warmed = preload(folder)
         channel.send({"op": "ready", "pid": os.getpid(), "warm": warm, "subreaper": subreaper})
@@ -96,7 +106,7 @@ def _run(channel: Channel, message: dict, fds: list[int], warmed, standby) -> No
         if warmed is None:
             pid = _fork_exec(channel, message, *fds)
         else:
-            from torch_dojo.runner.warmup import Standby
+            from torch_dojo.runner.supervisor_process.warmup import Standby
 
             if standby is None or not standby.start(message, fds):
                 standby = Standby.fork(channel, warmed)
@@ -122,11 +132,11 @@ def _fork_exec(channel: Channel, message: dict, events_fd: int, output_fd: int) 
     if pid:
         return pid
     try:
-        detach(supervisor, [channel.sock], b"dojo-check")
+        detach(supervisor, [channel.sock], CHECK_NAME)
         attach(message["cwd"], output_fd)
-        spec = {**message["spec"], "events_fd": events_fd}
+        spec = CheckSpec.from_json(message["spec"]).with_events(events_fd)
         os.set_inheritable(events_fd, True)
-        os.execv(sys.executable, [sys.executable, "-m", message["module"], json.dumps(spec)])
+        os.execv(sys.executable, [sys.executable, "-m", message["module"], json.dumps(spec.to_json())])
     except BaseException:
         traceback.print_exc()
     finally:
@@ -202,6 +212,3 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
 
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

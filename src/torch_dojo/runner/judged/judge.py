@@ -1,31 +1,15 @@
-"""Judged mode: the check process judges; the learner's code runs in a process of its own.
+"""The judge: a check process that never imports the learner's file (judged mode).
 
-With ``runner.check(..., judged=True)`` the check process (the *judge*) never imports or
-runs the learner's file. First thing, before it imports the reference or runs any torch
-op (a fork after torch ran parallel work can hang), it forks the *learner's process*
-(``runner.learner_server``), which stays under the same supervisor: the same limits,
-its output is the learner's output, and whatever it starts is ended and reported as
-today. Then the judge:
-
-- makes itself non-dumpable (PR_SET_DUMPABLE 0): the learner's code cannot ptrace it,
-  nor open its /proc/PID/fd or mem (under root the judge gives up every capability before
-  the fork, so this holds there too); the learner's process never holds the event pipe;
-- keeps the learner's folder and the working directory out of its ``sys.path``, and
-  compiles the checks afresh (no bytecode cache a learner's code could have written);
-- reads the checks and the reference, and only then lets the learner's process import
-  the learner's file;
-- judges with its own torch, pytest and torch-dojo, on values that came back as data
-  (``runner.remote``, ``runner.wire``): a file that prints a report, exits, or replaces
-  torch, pytest or the checks changes only its own process.
-
-When the learner's process ends (os._exit, a crash, a kill) or sends what cannot be read,
-the check that asked fails with the reason, every later check that asks fails "not run",
-and the verdict is an error: the learner's process is not restarted (a fork from the
-judge, after torch ran here, is not safe).
+``python -m torch_dojo.runner.judged SPEC`` (cold), or forked from the warm supervisor
+process: ``run`` forks the learner's process first (``start``), hardens itself, then runs
+the checks under pytest as the check process does (``check_process.main.run_checks``),
+the plugin asking the learner's code through the ``Session``. What this protects, and
+what it does not: ``runner.judged``.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import socket
@@ -34,20 +18,43 @@ import time
 import traceback
 from pathlib import Path
 
-from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, PR_SET_PDEATHSIG, drop_capabilities, prctl
-from torch_dojo.runner.process import how_it_ended
+from torch_dojo.runner.check_process.main import Prepared, run_checks
+from torch_dojo.runner.check_process.plugin import CheckRun
+from torch_dojo.runner.events import Emitter
+from torch_dojo.runner.isolation import (
+    LEARNER_NAME,
+    die_with,
+    drop_capabilities,
+    how_it_ended,
+    name_process,
+    set_dumpable,
+)
+from torch_dojo.runner.spec import CheckSpec
 
 REAP_SECONDS = 1.0
+
+
+def run(spec: CheckSpec, guard=None, prepared: Prepared | None = None) -> int:
+    """Everything the judge does; returns its exit code (``guard``: unused, nothing of the
+    learner's runs here)."""
+    session = start(spec)  # first: no torch op has run in this process yet
+    emit = Emitter(spec.events_fd, spec.key)
+    faulthandler.enable(file=sys.stderr)
+    check_run = CheckRun(Path(spec.learner), Path(spec.reference), list(spec.requires), emit, judged=session)
+    code = run_checks(spec, check_run, prepared)
+    session.finish(emit)
+    emit.done(int(code))
+    return 0
 
 
 def harden() -> None:
     """Make this process non-dumpable: code of the learner's cannot ptrace it or read its
     memory and file descriptors (``runner.check`` does the same for the process that asks
     for a judged check)."""
-    prctl(PR_SET_DUMPABLE, 0)
+    set_dumpable(False)
 
 
-def start(spec: dict) -> "Session":
+def start(spec: CheckSpec) -> "Session":
     """Fork the learner's process (which waits for ``Session.go``) and ready the judge."""
     judge_end, learner_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     for stream in (sys.stdout, sys.stderr):
@@ -69,31 +76,29 @@ def start(spec: dict) -> "Session":
     return Session(pid, judge_end, spec)
 
 
-def _become_learner(judge: int, judge_end: socket.socket, learner_end: socket.socket, spec: dict) -> None:
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != judge:
-        os._exit(70)
-    prctl(PR_SET_NAME, b"dojo-learner")
-    prctl(PR_SET_DUMPABLE, 1)  # its own, as any process the learner runs
+def _become_learner(judge: int, judge_end: socket.socket, learner_end: socket.socket, spec: CheckSpec) -> None:
+    die_with(judge)
+    name_process(LEARNER_NAME)
+    set_dumpable(True)  # its own, as any process the learner runs
     os.close(judge_end.detach())
     try:
-        os.close(spec["events_fd"])  # the verdict's channel is the judge's alone
+        os.close(spec.events_fd)  # the verdict's channel is the judge's alone
     except OSError:
         pass
-    from torch_dojo.runner import learner_server
+    from torch_dojo.runner.judged import learner_server
 
     learner_server.serve(learner_end, spec)
 
 
 class Session:
-    """The judge's handle on the learner's process, for the plugin and ``child.run``."""
+    """The judge's handle on the learner's process, for the plugin and ``run``."""
 
-    def __init__(self, pid: int, sock: socket.socket, spec: dict):
-        from torch_dojo.runner.remote import Client, RemoteLearner
+    def __init__(self, pid: int, sock: socket.socket, spec: CheckSpec):
+        from torch_dojo.runner.judged.client import Client, RemoteLearner
 
         self.pid = pid
-        self.path = Path(spec["learner"])
-        self.client = Client(sock, spec["learner"])
+        self.path = Path(spec.learner)
+        self.client = Client(sock, spec.learner)
         self.client.on_lost = self._lost
         self.learner = RemoteLearner(self.client, self.path)
         self.client._learner = self.learner
@@ -108,7 +113,7 @@ class Session:
 
     def go(self) -> tuple[str, str] | None:
         """Let the learner's process import the file: None, or (message, hint) when it failed."""
-        from torch_dojo.runner.remote import LearnerImportFailed, LearnerLost
+        from torch_dojo.runner.judged.client import LearnerImportFailed, LearnerLost
 
         try:
             self.client.request("go")
@@ -127,11 +132,11 @@ class Session:
         """Say (once) that the learner's process was lost: the verdict cannot pass."""
         if self.client.lost and not self.reported:
             self.reported = True
-            emit("learner_lost", message=self.lost_message, check=self.running)
+            emit.learner_lost(self.lost_message, self.running)
 
     def finish(self, emit) -> None:
         """Threads the learner's code left running, then end its process."""
-        from torch_dojo.runner.remote import LearnerLost
+        from torch_dojo.runner.judged.client import LearnerLost
 
         threads = []
         if not self.client.lost and self.started:
@@ -140,7 +145,7 @@ class Session:
             except (LearnerLost, Exception):  # noqa: BLE001
                 threads = []
         if isinstance(threads, list) and threads:
-            emit("lingering", threads=[str(t)[:100] for t in threads[:20]])
+            emit.lingering([str(t)[:100] for t in threads[:20]])
         self.report(emit)
         self._end()
 
@@ -198,7 +203,7 @@ class Session:
 
 def _no_cached_checks() -> None:
     """pytest reads a check file's rewritten bytecode from a cache beside it (or in the warm
-    worker's folder) when one is there: a learner's code could have written it. Here the
+    warm supervisor's folder) when one is there: a learner's code could have written it. Here the
     checks are always compiled from their source."""
     try:
         from _pytest.assertion import rewrite

@@ -1,11 +1,11 @@
 """The learner's process in judged mode: it imports the learner's file and answers the judge.
 
-Forked by the judge (``runner.judge``) before the judge imports the reference or runs a
+Forked by the judge (``judged.judge``) before the judge imports the reference or runs a
 torch op; it waits for ``go`` (sent once the judge has read the checks and the reference
 from disk), imports the learner's file, then answers one request at a time over its
 socket: get or set an attribute, call, iterate, index, ``repr``, run a check's helper
 beside the learner's code (``testing.in_learner_process``). Every answer is written with
-``wire.encode``, with the state of every pair that changed (``runner.mirror``) and the
+``wire.encode``, with the state of every pair that changed (``judged.mirror``) and the
 random generators' states when they moved. Nothing here is trusted by the judge: the
 learner's code can replace this module's functions too, and the judge reads the answers
 as the untrusted bytes they are.
@@ -21,24 +21,31 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from torch_dojo.runner import mirror, wire
-from torch_dojo.runner.explain import explain, known_hint, same_file
+from torch_dojo.runner.check_process.explain import explain, known_hint, same_file
+from torch_dojo.runner.check_process.learner_module import (
+    Learner,
+    import_failure,
+    load_module,
+    mentions_torch,
+    wind_down,
+)
+from torch_dojo.runner.judged import mirror, wire
+from torch_dojo.runner.spec import CheckSpec
 
 MIRROR_BASE = 1 << 62  # refs of tensors the learner's code made: apart from the judge's refs
 MAX_MIRRORS = 4096  # tensors of the learner's code kept as pairs in one check (both sides hold them)
 
 
-def serve(sock, spec: dict) -> None:
+def serve(sock, spec: CheckSpec) -> None:
     """Answer the judge until it is done (never returns)."""
     Server(sock, spec).run()
     os._exit(0)
 
 
 class Server:
-    def __init__(self, sock, spec: dict):
+    def __init__(self, sock, spec: CheckSpec):
         self.sock = sock
-        self.path = Path(spec["learner"])
-        self.spec = spec
+        self.path = Path(spec.learner)
         self.module: Any = None
         self.pairs = mirror.Pairs()
         self.arrays: dict[int, int] = {}  # data pointer -> ref, of the judge's contiguous arrays
@@ -52,7 +59,7 @@ class Server:
         self.rng_last: tuple | None = None
 
     def run(self) -> None:
-        if _mentions_torch(self.path):
+        if mentions_torch(self.path):
             importlib.import_module("torch.nn")  # while the judge reads the checks
         while True:
             try:
@@ -161,21 +168,16 @@ class Server:
             self.rng_last = mirror.rng_state()
 
     def _import(self) -> tuple[str, Any]:
-        from torch_dojo.runner.child import _import_failure
-        from torch_dojo.runner.plugin import load_module
-
         sys.path.insert(0, str(self.path.parent))  # the learner may import a helper beside it
         try:
             self.module = load_module(self.path, "learner")
         except BaseException as exc:  # SystemExit and KeyboardInterrupt at import too
-            return "import_error", (_import_failure(exc, explain(exc, self.path)), known_hint(str(exc)))
+            return "import_error", (import_failure(exc, explain(exc, self.path)), known_hint(str(exc)))
         self.handles[0] = self.module
         self.handle_ids[id(self.module)] = 0
         return "ready", None
 
     def _finish(self) -> list[str]:
-        from torch_dojo.runner.child import wind_down
-
         return wind_down()
 
     def _error(self, exc: BaseException) -> tuple:
@@ -208,8 +210,6 @@ class Server:
         raise LookupError(f"unknown persistent id {kind!r}")
 
     def _module_attribute(self, path: str, qualname: str) -> Any:
-        from torch_dojo.runner.plugin import load_module
-
         module = self.modules.get(path)
         if module is None:
             module = self.modules[path] = load_module(Path(path), f"dojo_checks_{len(self.modules)}")
@@ -286,12 +286,5 @@ OPS = {
 
 
 def _learner(server: Server):
-    from torch_dojo.runner.plugin import Learner
-
     return Learner(server.module, server.path)
 
-
-def _mentions_torch(path: Path) -> bool:
-    from torch_dojo.runner.child import _mentions_torch as mentions
-
-    return mentions(path)

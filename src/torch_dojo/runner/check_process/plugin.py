@@ -8,10 +8,8 @@ skips checks whose requirement this machine lacks, and turns each pytest report 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import io
 import sys
-import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
@@ -19,88 +17,11 @@ from typing import Any, Callable
 import pytest
 
 from torch_dojo.verdict import CheckResult, Status
-from torch_dojo.runner import TOUCHED_CUDA, blame, requirements
-from torch_dojo.runner.explain import explain, known_hint
+from torch_dojo.runner.events import TOUCHED_CUDA, Emitter
+from torch_dojo.runner.check_process import blame, requirements
+from torch_dojo.runner.check_process.explain import explain, known_hint
+from torch_dojo.runner.check_process.learner_module import Learner, load_module
 from torch_dojo.testing.compare import CheckFailure
-
-Emit = Callable[..., None]
-
-
-def load_module(path: Path, name: str) -> ModuleType:
-    """Import a file as a module called ``name`` (not ``__main__``: scripts' guards hold).
-
-    The source is decoded as strictly as ``python FILE`` does (importlib alone lets bytes
-    that are not UTF-8 pass in comments), and no bytecode is cached: a file saved twice in
-    one second must never run as its older self.
-    """
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        code = compile(_source(Path(path)), str(path), "exec", dont_inherit=True)
-        exec(code, module.__dict__)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
-
-
-def _source(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
-    except UnicodeDecodeError as err:
-        line_number = data.count(b"\n", 0, err.start) + 1
-        line = data.split(b"\n")[line_number - 1].decode("utf-8", errors="replace")
-        raise SyntaxError(f"Non-UTF-8 code starting with '\\x{data[err.start]:02x}'; save the file as UTF-8",
-                          (str(path), line_number, None, line)) from None
-    except SyntaxError as err:  # an encoding declaration Python does not know
-        err.filename = str(path)
-        raise
-
-
-class MissingName(CheckFailure, AttributeError):
-    """A name the exercise asks for is not in the learner's file (hasattr() still works)."""
-
-
-def missing_name(name: str, path: Path) -> MissingName:
-    return MissingName(
-        f"Your file defines no `{name}`, and the exercise asks for it.",
-        f"Define `{name}` at the top level of {path.name} (not inside another "
-        "function), spelled exactly as in the task.",
-    )
-
-
-class Learner:
-    """The learner's module, where a missing name fails the check with a clear message."""
-
-    __slots__ = ("_module", "_path")
-
-    @property
-    def __dict__(self) -> dict:  # monkeypatch reads and restores entries here: the module's
-        return vars(self._module)
-
-    def __init__(self, module: ModuleType, path: Path):
-        object.__setattr__(self, "_module", module)
-        object.__setattr__(self, "_path", path)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return getattr(self._module, name)
-        except AttributeError:
-            raise missing_name(name, self._path) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._module, name, value)
-
-    def __repr__(self) -> str:  # as pytest explains an assert: "where … = <your file add.py>.add"
-        return f"<your file {self._path.name}>"
-
-    def __delattr__(self, name: str) -> None:
-        delattr(self._module, name)
 
 
 SAME_PROCESS = ("This check can only run in the same process as your code (its author marked it "
@@ -108,26 +29,35 @@ SAME_PROCESS = ("This check can only run in the same process as your code (its a
                 "`torch-dojo check` runs it as usual.")
 
 
-class DojoPlugin:
-    def __init__(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
-                 requires: list[str], emit: Emit | None, watch_cuda: bool = False, judged=None):
-        """All None: a plugin that waits for its check (``bind``), for the warm worker.
-        ``judged``: a ``runner.judge.Session``; then ``learner`` is None and never imported here."""
-        self.bind(learner, learner_path, reference_path, requires, emit, watch_cuda, judged)
+@dataclass
+class CheckRun:
+    """What the plugin judges in one check process: the learner's code and where events go."""
 
-    def bind(self, learner: ModuleType | None, learner_path: Path | None, reference_path: Path | None,
-             requires: list[str], emit: Emit | None, watch_cuda: bool = False, judged=None) -> None:
-        """``watch_cuda`` (``pack verify`` only): note the checks that start CUDA unmarked."""
-        self._judged = judged
+    learner_path: Path
+    reference_path: Path
+    requires: list[str]  # the exercise's requirements (each check may add its own)
+    emit: Emitter
+    learner: ModuleType | None = None  # the learner's module (unjudged)
+    judged: Any = None  # judged: a ``runner.judged.judge.Session``; ``learner`` stays None
+    watch_cuda: bool = False  # ``pack verify`` only: note the checks that start CUDA unmarked
+
+
+class DojoPlugin:
+    def __init__(self, run: CheckRun | None = None):
+        """None: a plugin that waits for its check (``bind``), for the warm supervisor."""
+        self.bind(run)
+
+    def bind(self, run: CheckRun | None) -> None:
+        self._judged = run.judged if run else None
         self._reference: Any = None
-        self._learner = learner
-        self._learner_path = learner_path
-        self._reference_path = reference_path
-        self._requires = requires
-        self._emit = emit
+        self._learner = run.learner if run else None
+        self._learner_path = run.learner_path if run else None
+        self._reference_path = run.reference_path if run else None
+        self._requires = run.requires if run else []
+        self._emit = run.emit if run else None
         self._reported: set[str] = set()
         self._durations: dict[str, float] = {}
-        self._watch_cuda = watch_cuda
+        self._watch_cuda = run.watch_cuda if run else False
         self._touched_cuda: list[str] = []
         self._quiet = False  # trying a crashed check on the reference: it records nothing
 
@@ -162,7 +92,7 @@ class DojoPlugin:
     def record(self) -> Callable[[str, Any], None]:
         def record(key: str, value: Any) -> None:
             if not self._quiet:
-                self._emit("data", key=key, value=value)
+                self._emit.data(key, value)
         return record
 
     # Hooks ------------------------------------------------------------------------------
@@ -175,14 +105,14 @@ class DojoPlugin:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self._emit("fatal", status=Status.ERROR.value,
-                       message="The hidden checks of this exercise could not be loaded; this is a "
-                               f"fault in the pack, not in your file:\n{report.longreprtext[-2000:]}",
-                       hint="Tell whoever made the pack; `torch-dojo pack verify` shows it too.")
+            self._emit.fatal(Status.ERROR.value,
+                             "The hidden checks of this exercise could not be loaded; this is a "
+                             f"fault in the pack, not in your file:\n{report.longreprtext[-2000:]}",
+                             "Tell whoever made the pack; `torch-dojo pack verify` shows it too.")
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
         # KeyboardInterrupt and pytest.exit() end the whole run, not one check.
-        self._emit("interrupted", error=explain(excinfo.value, self._learner_path))
+        self._emit.interrupted(explain(excinfo.value, self._learner_path))
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Judged: everything the judge reads from disk is read; now the learner's file may run."""
@@ -201,12 +131,12 @@ class DojoPlugin:
         failure = self._judged.go()
         if failure is not None:
             message, hint = failure
-            self._emit("fatal", status=Status.ERROR.value, message=message, hint=hint)
+            self._emit.fatal(Status.ERROR.value, message, hint)
             items[:] = []
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self._emit("collected", names=[check_name(item) for item in session.items],
-                   points={check_name(item): marked_points(item) for item in session.items})
+        self._emit.collected([check_name(item) for item in session.items],
+                             {check_name(item): marked_points(item) for item in session.items})
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -225,7 +155,7 @@ class DojoPlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item):
-        self._emit("start", name=check_name(item))
+        self._emit.start(check_name(item))
         if self._judged is not None:
             self._judged.running = check_name(item)
         if self._watch_cuda and "cuda" not in self._requires and not _marked(item, "cuda"):
@@ -233,7 +163,7 @@ class DojoPlugin:
                 yield
             if watch.touched:
                 self._touched_cuda.append(check_name(item))
-                self._emit("data", key=TOUCHED_CUDA, value=list(self._touched_cuda))
+                self._emit.data(TOUCHED_CUDA, list(self._touched_cuda))
         else:
             yield
         if self._judged is not None:
@@ -253,7 +183,7 @@ class DojoPlugin:
             result = dataclasses.replace(self._learners_error(item, call.excinfo.value, tripped=True),
                                          duration=result.duration)
         result = dataclasses.replace(result, points=marked_points(item))
-        self._emit("check", **result.to_json())
+        self._emit.check(result.to_json())
 
     def _result(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> CheckResult:
         name = check_name(item)

@@ -2,16 +2,16 @@
 
 The learner's process may send anything: its code can replace ours there. So what it sends
 is never unpickled. ``encode`` (run there) writes a value in a small tagged format, and
-``runner.decode`` (run in the judge) reads it back into a fixed set of types only: None, bools,
+``judged.decode`` (run in the judge) reads it back into a fixed set of types only: None, bools,
 numbers, strings, bytes, lists, tuples, dicts (also ordered and default dicts of builtin
 factories), sets, slices, ranges, tensors (dense, of an allowed dtype; a Parameter stays
 one), NumPy arrays and scalars of plain dtypes, dtypes, devices and sizes. Every count,
 size, stride and offset is checked against the bytes that came. Anything else is no value
 but a reference: an object the judge sent (``J``, the judge's own object comes back), or a
-handle on an object that stays in the learner's process (``H``; ``runner.remote`` makes a
+handle on an object that stays in the learner's process (``H``; ``judged.client`` makes a
 proxy of it), or a tensor with a graph (``G``: its values, and a handle on it).
 
-Judge → learner messages are plain pickle (``runner.mirror``): the learner's side is the
+Judge → learner messages are plain pickle (``judged.mirror``): the learner's side is the
 untrusted one. Frames are an 8-byte length and the bytes. Torch and NumPy are used where
 they are imported already: a pack whose code never imports them never pays for them.
 """

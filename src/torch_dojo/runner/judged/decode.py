@@ -1,10 +1,10 @@
 """Reading what the learner's process sent (judged mode), into a fixed set of types only.
 
-``decode`` reads the format ``runner.wire`` writes. It never unpickles and never looks a
+``decode`` reads the format ``judged.wire`` writes. It never unpickles and never looks a
 name up anywhere but among the few types it knows; every count, size, stride and offset
 is checked against the bytes that came, every tensor against its storage. Anything that
 does not fit raises ``ProtocolError``: the judge then stops asking the learner's process.
-References come through ``ctx`` (``runner.remote.Client``): the judge's own objects, and
+References come through ``ctx`` (``judged.client.Client``): the judge's own objects, and
 handles on objects that stay in the learner's process. Torch and NumPy are imported when
 a value of theirs comes.
 """
@@ -16,12 +16,12 @@ import math
 import struct
 from typing import Any
 
-from torch_dojo.runner.wire import (_F64, _U32, _U64, DEVICE_TYPES, FACTORIES, MAX_DEPTH, MAX_DIMS, NUMPY_KINDS,
+from torch_dojo.runner.judged.wire import (_F64, _U32, _U64, DEVICE_TYPES, FACTORIES, MAX_DEPTH, MAX_DIMS, NUMPY_KINDS,
                                     TENSOR_DTYPES, ProtocolError)
 
 
 class Decoder:
-    """Reads one value. ``ctx`` (``runner.remote``): judge_object(ref), judge_storage(kind, ref),
+    """Reads one value. ``ctx`` (``judged.client``): judge_object(ref), judge_storage(kind, ref),
     handle(id, info), graph(id, info, tensor), mirror(id, tensor)."""
 
     def __init__(self, data: bytes, ctx):

@@ -2,9 +2,9 @@
 
 ``Client.request`` sends one request (pickled, with the changes of every pair since the
 last one, the random generators' states, grad mode, default dtype and thread count) and
-reads the answer with ``runner.decode``: plain values, the judge's own objects, tensors
-the learner made (pairs, ``runner.mirror``), and stand-ins for the rest
-(``runner.proxies``).
+reads the answer with ``judged.decode``: plain values, the judge's own objects, tensors
+the learner made (pairs, ``judged.mirror``), and stand-ins for the rest
+(``judged.proxies``).
 
 An exception the learner's code raised comes back as a subclass of the same builtin (or
 torch) class, or of the nearest builtin one it derives from, named as the learner's class,
@@ -21,11 +21,13 @@ import traceback
 import weakref
 from typing import Any
 
-from torch_dojo.runner import decode, mirror, wire
-from torch_dojo.runner.proxies import _PROTOCOLS, RemoteLearner, RemoteObject, _resolve, _standin
+from torch_dojo.runner.check_process.learner_module import MissingName
+from torch_dojo.runner.judged import decode, mirror, wire
+from torch_dojo.runner.judged.proxies import _PROTOCOLS, RemoteLearner, RemoteObject, _resolve, _standin
 from torch_dojo.testing.compare import CheckFailure
 
-_TRUSTED_ERRORS = {("torch_dojo.testing.compare", "CheckFailure"), ("torch_dojo.runner.plugin", "MissingName")}
+# Raised in the learner's process they can only fail a check: raised here as themselves.
+_TRUSTED_ERRORS = {(cls.__module__, cls.__qualname__): cls for cls in (CheckFailure, MissingName)}
 
 
 class LearnerLost(BaseException):
@@ -44,7 +46,7 @@ class Client:
         self.next_ref = 1
         self.local_modules: dict[str, str] = {}  # module name -> file, for classes the checks define
         self.lost = ""  # what a check that asks now is told ("" while the learner's process answers)
-        self.on_lost = None  # problem -> (message now, message for later checks) (runner.judge)
+        self.on_lost = None  # problem -> (message now, message for later checks) (judged.judge)
         self._releases: list[int] = []
         self._proxies: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._types: dict[tuple, type] = {}
@@ -52,7 +54,7 @@ class Client:
         self._forget = False  # the check ended: the learner's process forgets its pairs too
         self.stamp: int | None = None  # of the learner's module's names, as of the last answer
         self.members: dict[str, tuple[int, Any]] = {}  # name -> (stamp, handle): no request
-        self._learner: Any = None  # the RemoteLearner (runner.judge sets it)
+        self._learner: Any = None  # the RemoteLearner (judged.judge sets it)
 
     # Asking --------------------------------------------------------------------------------
 
@@ -212,7 +214,7 @@ class Client:
         return proxy
 
     def graph(self, handle: int, info: tuple, value):
-        from torch_dojo.runner.graphs import _graph_tensor
+        from torch_dojo.runner.judged.graphs import _graph_tensor
 
         return _graph_tensor(value, self.handle(handle, info))
 
@@ -282,10 +284,9 @@ def _frame(frame: Any) -> bool:
 def _error_class(module: str, qualname: str, mro: tuple) -> type:
     """The class to raise here (see ``_Synthetic``); CheckFailure and MissingName as themselves
     (raised in the learner's process they can only fail a check)."""
-    if (module, qualname) in _TRUSTED_ERRORS:
-        from torch_dojo.runner.plugin import MissingName
-
-        return CheckFailure if qualname == "CheckFailure" else MissingName
+    trusted = _TRUSTED_ERRORS.get((module, qualname))
+    if trusted is not None:
+        return trusted
     base = None
     if module == "builtins" or module == "torch" or module.startswith("torch."):
         base = _resolve(module, qualname)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from torch_dojo.verdict import NOT_YOUR_FAULT  # noqa: F401 - the hint of a check blamed so
-from torch_dojo.runner.explain import same_file
+from torch_dojo.runner.check_process.explain import same_file
 
 LEARNER = "learner"
 CHECK = "check"
