@@ -1,4 +1,5 @@
-"""Wrong on purpose: make_permanent returns the model as it is, pruning still attached: the state_dict still holds weight_orig and weight_mask.
+"""Wrong on purpose: make_permanent returns the model as it is, pruning still
+attached: the state_dict still holds weight_orig and weight_mask.
 
 Must fail: "make_permanent leaves plain weights".
 Says: "the pruning was not removed".
