@@ -238,7 +238,7 @@ def test_train_steps_the_optimizer_then_the_scheduler(learner, reference, record
                  hint="Append the learning rate once per batch, and return the list.")
         if any(isinstance(v, bool) or not isinstance(v, float) for v in lrs):
             fail(f"{what} returned {[describe(v) for v in lrs[:3]]}..., expected Python floats",
-                 hint="optimizer.param_groups[0][\"lr\"] is already a Python float.")
+                 hint="Return plain Python numbers: the optimizer's parameter groups hold their rates as floats already.")
         if not _same(params, want_params):
             if _same(params, _scheduler_first(reference, seed, lr, weight_decay, warmup_steps, n)):
                 fail(f"{what}: every step ran at the next step's rate: scheduler.step() came before "

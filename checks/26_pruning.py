@@ -165,7 +165,7 @@ def test_sparsity_and_the_count_of_what_is_left(learner, reference):
             fail(f"sparsity {what} returned {describe(got_sparsity)}, expected a Python float")
         if isinstance(got_count, (torch.Tensor, bool)) or not isinstance(got_count, int):
             fail(f"count_nonzero_parameters {what} returned {describe(got_count)}, expected a Python int",
-                 hint="Turn each count into a Python int: see `int(...)` or `.item()`.")
+                 hint="Turn each count into a plain Python int: see `int` or `item`.")
         if amount and not permanent and got_count > want_count and math.isclose(got_sparsity, want_sparsity):
             fail(f"count_nonzero_parameters {what} is {got_count}, expected {want_count}: the pruned entries "
                  "were counted, from weight_orig, which keeps them",

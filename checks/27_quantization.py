@@ -69,7 +69,7 @@ def test_quantize_rounds_and_clamps(learner, reference):
         want = reference.quantize(w, scale)
         if not isinstance(got, torch.Tensor) or got.dtype != torch.int8:
             fail(f"{what} returned {describe(got)}, expected an int8 tensor",
-                 hint="The quantized weights are int8: see `.to(torch.int8)`.", then=QUANT_CODE)
+                 hint="The quantized weights are int8: cast at the end, after rounding and clamping.", then=QUANT_CODE)
         if got.shape == want.shape and not torch.equal(got, want):
             truncated = torch.clamp(torch.trunc(w / scale[:, None]), -127, 127).to(torch.int8)
             if torch.equal(got, truncated):
@@ -91,7 +91,7 @@ def test_dequantize_and_the_error_bound(learner, reference):
         q = reference.quantize(w, scale)
         got = learner.dequantize(q.clone(), scale.clone())
         assert_tensors_match(got, reference.dequantize(q, scale), "dequantize(q, scale) of a square matrix",
-                             hint="Broadcast the scale along each row: `scale[:, None]` is a column.",
+                             hint="Broadcast the scale along each row: it needs a dimension of size 1 for the columns.",
                              then=DEQUANT_CODE)
         with hint_on("must match the size|expected scalar type|dtype", "Take each step's own result along: "
                      "scales from channel_scales, q from quantize, then dequantize."):

@@ -1,7 +1,7 @@
 """Wrong on purpose: dequantize multiplies by scale[None, :], so each column gets a row's scale.
 
 Must fail: "dequantize comes back within half a scale".
-Says: "scale[:, None]".
+Says: "along each row".
 """
 
 import warnings
