@@ -73,5 +73,6 @@ if __name__ == "__main__":
     print("parameters:", count_nonzero_parameters(model))
     prune_globally(model, 0.5)
     print("sparsity:", round(sparsity(model), 3), "non-zero:", count_nonzero_parameters(model))
+    print("state_dict, pruned:", list(model.state_dict()))
     make_permanent(model)
-    print("state_dict:", list(model.state_dict()))
+    print("state_dict, permanent:", list(model.state_dict()))
