@@ -1,0 +1,29 @@
+"""Wrong on purpose: total_grad_norm adds up the norms of the parameters.
+
+Must fail: "total_grad_norm is the norm of all gradients".
+Passes: "train_step_clipped clips the total norm".
+Says: "the sum of each parameter's norm".
+"""
+
+import torch
+import torch.nn.functional as F
+
+
+def total_grad_norm(model):
+    norms = [p.grad.norm() for p in model.parameters() if p.grad is not None]
+    if not norms:
+        return 0.0
+    return torch.stack(norms).sum().item()
+
+
+def train_step_clipped(model, optimizer, x, y, max_norm=1.0):
+    optimizer.zero_grad()
+    loss = F.mse_loss(model(x), y)
+    loss.backward()
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    return loss.item(), norm.item()
+
+
+def clip_by_value(model, clip_value):
+    torch.nn.utils.clip_grad_value_(model.parameters(), clip_value)

@@ -1,0 +1,24 @@
+"""Wrong on purpose: every loss is divided by accum_steps, also in the last, smaller group.
+
+Must fail: "a last, smaller group gets its own step".
+Passes: "full groups of micro-batches give the same update".
+Says: "its own size".
+"""
+
+import torch
+import torch.nn.functional as F
+
+
+def train_accumulated(model, optimizer, batches, accum_steps):
+    losses = []
+    for start in range(0, len(batches), accum_steps):
+        group = batches[start:start + accum_steps]
+        optimizer.zero_grad()
+        total = 0.0
+        for x, y in group:
+            loss = F.mse_loss(model(x), y) / accum_steps
+            loss.backward()
+            total += loss.item()
+        optimizer.step()
+        losses.append(total * accum_steps / len(group))
+    return losses

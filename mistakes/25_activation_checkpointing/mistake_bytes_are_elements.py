@@ -1,0 +1,28 @@
+"""Wrong on purpose: saved_tensors adds up the elements, not the bytes.
+
+Must fail: "saved_tensors counts the tensors saved".
+Says: "not bytes".
+"""
+
+import torch
+from torch.utils.checkpoint import checkpoint
+
+
+def checkpointed_forward(blocks, x):
+    for block in blocks:
+        x = checkpoint(block, x, use_reentrant=False)
+    return x
+
+
+def saved_tensors(model, x):
+    count, nbytes = 0, 0
+
+    def pack(t):
+        nonlocal count, nbytes
+        count += 1
+        nbytes += t.numel()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        model(x)
+    return count, nbytes

@@ -1,0 +1,34 @@
+"""Wrong on purpose: quantize_dynamic with inplace=True, so the model given is quantized too.
+
+Must fail: "quantize_linear_layers makes int8 Linear layers".
+Says: "in place".
+"""
+
+import warnings
+
+import torch
+
+
+def channel_scales(w):
+    scale = w.abs().amax(dim=1) / 127
+    return torch.where(scale == 0, torch.ones_like(scale), scale).to(torch.float32)
+
+
+def quantize(w, scale):
+    return torch.clamp(torch.round(w / scale[:, None]), -127, 127).to(torch.int8)
+
+
+def dequantize(q, scale):
+    return q.to(torch.float32) * scale[:, None]
+
+
+def quantized_bytes(q, scale):
+    return q.numel() * q.element_size() + scale.numel() * scale.element_size()
+
+
+def quantize_linear_layers(model):
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated in favour of torchao
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
