@@ -16,6 +16,7 @@ from typing import Callable
 
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import CheckResult, Status, Verdict, first_hint, overall_status
+from torch_dojo.runner.confinement import Wall
 from torch_dojo.runner.isolation import PR_SET_DUMPABLE, prctl
 from torch_dojo.runner.process import ChildOutcome, how_it_ended, run_child
 from torch_dojo.runner.supervisor import Supervisor
@@ -33,7 +34,8 @@ class WorkerLost(Exception):
 
 def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
           time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
-          supervisor: Supervisor | None = None, watch_cuda: bool = False, judged: bool = False) -> Verdict:
+          supervisor: Supervisor | None = None, watch_cuda: bool = False, judged: bool = False,
+          confinement: Wall | None = None) -> Verdict:
     """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``.
 
     ``watch_cuda`` (for ``pack verify``): the verdict's ``data`` names the checks that started
@@ -43,7 +45,8 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
     talks to the learner's code in a process of its own (``runner.judge``), so nothing
     the file does can change the verdict but its answers. This process turns
     non-dumpable (PR_SET_DUMPABLE 0) on a judged check: the learner's code could
-    otherwise ptrace it.
+    otherwise ptrace it. ``confinement`` (judged only): the wall the learner's code runs
+    behind (``runner.confinement``).
 
     Raises ``Cancelled`` when ``cancelled()`` turned true while the checks ran. With a warm
     ``supervisor`` (``runner.warm``), the check process is forked from it; ``WorkerLost``
@@ -65,6 +68,8 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
         "watch_cuda": watch_cuda,
         "judged": bool(judged),
     }
+    if judged and confinement is not None:  # the learner's process enters it (runner.confinement)
+        spec["confinement"] = confinement.rules(file, workdir, exercise.requires, exercise.memory_limit_mb)
     if judged:  # as the judge itself (runner.judge): the learner's code cannot ptrace this process
         prctl(PR_SET_DUMPABLE, 0)
     try:

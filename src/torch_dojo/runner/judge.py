@@ -34,6 +34,7 @@ import time
 import traceback
 from pathlib import Path
 
+from torch_dojo.runner import confinement
 from torch_dojo.runner.isolation import PR_SET_DUMPABLE, PR_SET_NAME, PR_SET_PDEATHSIG, drop_capabilities, prctl
 from torch_dojo.runner.process import how_it_ended
 
@@ -66,6 +67,7 @@ def start(spec: dict) -> "Session":
             os._exit(70)
     learner_end.close()
     harden()
+    confinement.remember(spec.get("confinement"))  # for torchrun (testing.run_torchrun) and messages
     return Session(pid, judge_end, spec)
 
 
@@ -80,6 +82,7 @@ def _become_learner(judge: int, judge_end: socket.socket, learner_end: socket.so
         os.close(spec["events_fd"])  # the verdict's channel is the judge's alone
     except OSError:
         pass
+    confinement.enter(spec.get("confinement"))  # before the learner's file is imported
     from torch_dojo.runner import learner_server
 
     learner_server.serve(learner_end, spec)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from torch_dojo.runner import confinement
 from torch_dojo.testing.compare import CheckFailure
 
 
@@ -73,6 +74,8 @@ def run_torchrun(script: Path, nproc: int = 2, *, probe: Callable[[Any], Any] | 
                "--out", str(out), "--file", str(Path(script).resolve())]
     if probe is not None:
         command += ["--probe", f"{probe.__code__.co_filename}::{probe.__name__}"]
+    # graded: torchrun and every rank behind the learner's wall (one Landlock domain)
+    command = confinement.wrap(command, out, also_read=[probe.__code__.co_filename] if probe else [])
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
     if hide_cuda:
         env["CUDA_VISIBLE_DEVICES"] = ""
