@@ -21,6 +21,7 @@ from torch_dojo.grading import GradeError
 from torch_dojo.pack import Exercise, Pack, PackError, UnknownExercise, load_pack
 from torch_dojo.packs import PacksError, Selection
 from torch_dojo.verdict import SCHEMA, Status, Verdict
+from torch_dojo.runner import confinement
 from torch_dojo.runner.environment import describe
 from torch_dojo.verify import verify_pack
 from torch_dojo.workspace import Workspace, WorkspaceError
@@ -382,10 +383,12 @@ def reset(args: argparse.Namespace) -> int:
 def doctor(args: argparse.Namespace) -> int:
     env = describe()
     if args.json:
-        _print_json({"schema": DOCTOR_SCHEMA, "version": __version__, **env.to_json()})
+        _print_json({"schema": DOCTOR_SCHEMA, "version": __version__, **env.to_json(),
+                     "confinement": {"landlock_abi": confinement.abi(), "says": confinement.availability()}})
     else:
         print(f"torch-dojo {__version__}")
         print(render.environment(env, render.stdout_style()))
+        print(f"grading confinement (Landlock): {confinement.availability()}")
     return 1 if env.torch_problem else 0
 
 
@@ -424,6 +427,13 @@ def grade(args: argparse.Namespace) -> int:
     journal = grading.Journal(out.with_name(out.name + ".journal")) if out else None
     if journal and args.fresh:
         journal.clear()
+    try:  # what confines the submissions' code: said first (runner.confinement decides and words it)
+        wall = confinement.for_grading(args.confinement, pack_root=pack.root, submissions=Path(args.submissions),
+                                       outputs=[p for p in (out, journal and journal.path) if p])
+    except confinement.Refused as err:
+        print(f"torch-dojo: {err}", file=sys.stderr)
+        return 2
+    print(wall.summary(), file=sys.stderr, flush=True)
     total = len(students) * len(pack.exercises)
     done = 0
 
@@ -448,8 +458,8 @@ def grade(args: argparse.Namespace) -> int:
     try:
         for warm in runners:
             warm.start()
-        grades = grading.grade(pack, students, checks=[partial(w.check, judged=True) for w in runners],
-                               journal=journal, on_mark=progress_line, on_reference=reference_line)
+        grades = grading.grade(pack, students, checks=[partial(w.check, judged=True, confinement=wall) for w in runners],
+                               journal=journal, confinement=wall.to_json(), on_mark=progress_line, on_reference=reference_line)
         if out is not None:  # before the workers wind down: an interrupt then loses nothing
             grading.write(grades, out)
     except KeyboardInterrupt:
@@ -728,6 +738,9 @@ def _parser() -> argparse.ArgumentParser:
     grading.add_argument("--jobs", type=_jobs, default=2, metavar="N", help="checks run at once (default 2)")
     grading.add_argument("--fresh", action="store_true", help="judge everything again, ignoring an earlier run")
     grading.add_argument("--json", action="store_true", help="print the grades as JSON (docs/json.md)")
+    grading.add_argument("--confinement", choices=confinement.MODES, default="auto",
+                         help="Landlock around each submission's code: auto (where the kernel can), require "
+                              "(refuse to grade without it), off (debugging a pack); see docs/packs.md")
     grading.set_defaults(command=grade)
     creating = pack_commands.add_parser("new", help="create a pack with one working exercise, to make your own")
     creating.add_argument("name", metavar="NAME", help="the pack's name: lowercase letters, digits and _")

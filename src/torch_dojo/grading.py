@@ -88,6 +88,7 @@ class Grades:
     marks: dict[tuple[str, str], Mark]
     reused: int = 0  # marks taken from the journal
     expected: dict[str, Verdict] = field(default_factory=dict)  # each reference solution, judged here
+    confinement: dict | None = None  # what confined the submissions' code (runner.confinement.Wall)
 
     def of(self, student: str, exercise: Exercise) -> Mark | None:
         return self.marks.get((student, exercise.slug))
@@ -243,7 +244,8 @@ def fingerprint(exercise: Exercise, file: Path | None) -> str:
 
 def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], journal: Journal | None = None,
           on_mark: Callable[[Mark, bool], None] | None = None,
-          on_reference: Callable[[Exercise, Verdict], None] | None = None) -> Grades:
+          on_reference: Callable[[Exercise, Verdict], None] | None = None,
+          confinement: dict | None = None) -> Grades:
     """Judge every student on every exercise, one check at a time per ``checks`` entry (each
     a check function with its own worker: their number is how many run at once).
 
@@ -256,7 +258,7 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], jo
     (in ``on_mark``, or while the workers wind down) changes nothing: the grades are returned.
     """
     earlier = journal.load() if journal else {}
-    grades = Grades(pack, students, {})
+    grades = Grades(pack, students, {}, confinement=confinement)
     report = threading.Lock()
     workers: queue.Queue[Check] = queue.Queue()
     for check in checks:
@@ -396,7 +398,7 @@ def to_json(grades: Grades) -> dict:
     return {"schema": SCHEMA, "pack": {"name": grades.pack.name, "title": grades.pack.title,
                                        "root": str(grades.pack.root)},
             "graded_at": datetime.now().isoformat(timespec="seconds"), "torch_dojo": __version__,
-            "students": students, "summary": summary(grades)}
+            "confinement": grades.confinement, "students": students, "summary": summary(grades)}
 
 
 def to_csv(grades: Grades) -> str:

@@ -69,7 +69,8 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
         "judged": bool(judged),
     }
     if judged and confinement is not None:  # the learner's process enters it (runner.confinement)
-        spec["confinement"] = confinement.rules(file, workdir, exercise.requires, exercise.memory_limit_mb)
+        spec["confinement"] = confinement.rules(file, workdir, exercise.requires, exercise.memory_limit_mb,
+                                                 exercise.checks)
     if judged:  # as the judge itself (runner.judge): the learner's code cannot ptrace this process
         prctl(PR_SET_DUMPABLE, 0)
     try:

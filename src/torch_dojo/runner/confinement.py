@@ -51,8 +51,9 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/l
              "/etc/protocols", "/etc/services", "/etc/mime.types", "/etc/ssl", "/etc/pki", "/etc/ca-certificates",
              "/etc/os-release", "/usr/share/zoneinfo")
 DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full")
+# what torch and gloo read of the machine (gloo lists /sys/bus/pci/devices, links into /sys/devices)
 PROC_SYS = ("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/sys/kernel/osrelease", "/proc/sys/vm/overcommit_memory",
-            "/sys/devices/system/cpu", "/sys/fs/cgroup/cpu.max", "/sys/fs/cgroup/cpu", "/sys/bus/cpu")
+            "/sys/devices", "/sys/bus", "/sys/class", "/sys/fs/cgroup/cpu.max")
 SHARED_MEMORY = "/dev/shm"
 MIN_FSIZE = 256 << 20  # bytes: a checkpoint of any exercise fits
 
@@ -115,11 +116,14 @@ class Wall:
         return self.abi > 0
 
     def rules(self, file: Path, workdir: Path, requires: list[str] | set[str],
-              memory_limit_mb: int | None = None) -> dict | None:
-        """The rules of one judged check, for ``enter`` in the learner's process (JSON-able)."""
+              memory_limit_mb: int | None = None, checks: Path | None = None) -> dict | None:
+        """The rules of one judged check, for ``enter`` in the learner's process (JSON-able).
+        ``checks``: the exercise's check file, readable there (its helpers run beside the
+        learner's code: ``testing.in_learner_process``); the rest of the pack is not."""
         if not self.active:
             return None
         return {"closed": list(self.closed), "read": [str(_student_folder(Path(file), self.submissions))],
+                "read_files": [str(checks)] if checks else [],
                 "write": [str(workdir)], "net": "distributed" not in set(requires),
                 "fsize": max(MIN_FSIZE, (memory_limit_mb or 0) << 20)}
 
@@ -325,9 +329,13 @@ def confined() -> bool:
 
 
 def remember(rules: dict | None) -> None:
-    """In the judge: the rules its learner's process runs under (for torchrun and messages)."""
+    """In the judge: the rules its learner's process runs under (for torchrun and messages).
+    The checks' ``tmp_path`` folders go in the scratch folder, where the learner's code may
+    write (a check hands one to ``save_model(model, path)``)."""
     global _active
     _active = rules or None
+    if _active:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = _real(_active["write"][0])
 
 
 def refusal(exc: BaseException) -> str:
@@ -344,15 +352,15 @@ def refusal(exc: BaseException) -> str:
         return (f"{type(exc).__name__}: {text}\nWhile grading, no file your code writes may grow past "
                 f"{int(_active.get('fsize') or MIN_FSIZE) >> 20} MB: write less.")
     if path:
-        verb = "writing to" if _readable(str(path)) else "reading"
-        what = f"{verb} {path}"
-    elif isinstance(exc, PermissionError) or code == errno.EACCES:
-        what = "that (a file outside your folder, or a network connection)"
+        writing = not os.path.exists(str(path)) or _readable(str(path))  # creating it, or it reads
+        what = f"{'Writing to' if writing else 'Reading'} {path}"
+    elif code == errno.EACCES:
+        what = "Opening a network connection (or a file outside your folder)"
     else:
-        what = "that (a signal to a process your code did not start)"
-    return (f"{type(exc).__name__}: {text}\n{what[0].upper()}{what[1:]} is not allowed while grading: the "
-            "grader's confinement refused it. Your code may read its own folder and write only in its "
-            "working directory; it reaches no network and no other process.")
+        what = "Sending a signal to a process your code did not start"
+    return (f"{type(exc).__name__}: {text}\n{what} is not allowed while grading: the grader's confinement "
+            "refused it. Your code may read its own folder and write only in its working directory; it "
+            "reaches no network and no other process.")
 
 
 def _readable(path: str) -> bool:
@@ -369,7 +377,7 @@ def wrap(command: list[str], scratch: Path, also_read: list[str] = ()) -> list[s
     if _active is None:
         return command
     rules = dict(_active, write=[str(scratch)] + list(_active.get("write", [])),
-                 read_files=[str(p) for p in also_read])
+                 read_files=list(_active.get("read_files", [])) + [str(p) for p in also_read])
     return [sys.executable, "-m", __name__, json.dumps(rules), "--", *command]
 
 
