@@ -181,3 +181,28 @@ def test_inside_the_wall_the_learner_reads_its_own_and_writes_its_scratch(probed
 def test_inside_the_wall_the_kernel_refuses_and_the_student_is_told_why(probed, denied, words):
     said, tmp = probed
     assert words.format(tmp=tmp) in said[denied], said[denied]
+
+
+# Nothing legitimate breaks -------------------------------------------------------------------
+
+@landlock
+@pytest.mark.slow
+def test_every_builtin_solution_graded_confined_passes_or_is_skipped_with_the_reason(dojo, tmp_path):
+    """DataLoader workers, torchrun with gloo, checkpoints saved and loaded, torch's lazy imports:
+    all inside the wall (a minute or three)."""
+    import shutil
+
+    from torch_dojo.pack import load_builtin_pack
+
+    pack = load_builtin_pack()
+    (tmp_path / "subs" / "ref").mkdir(parents=True)
+    for exercise in pack.exercises:
+        shutil.copy(exercise.solution, tmp_path / "subs" / "ref" / exercise.file)
+    done = dojo("grade", "subs", "--out", "g.json", "--confinement", "require", "--jobs", "1")
+    assert done.returncode == 0, done.stderr[-4000:]
+    marks = json.loads((tmp_path / "g.json").read_text())["students"][0]["exercises"]
+    for exercise in pack.exercises:
+        mark = marks[exercise.id]
+        assert mark["status"] in ("passed", "skipped"), (exercise.label, mark)
+        if mark["status"] == "skipped":
+            assert "needs" in mark["message"], (exercise.label, mark)

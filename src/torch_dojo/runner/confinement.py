@@ -345,6 +345,8 @@ def refusal(exc: BaseException) -> str:
     text = str(exc)
     match = _DENIED.search(text)
     code = getattr(exc, "errno", None) or (int(match["errno"]) if match else None)
+    if code is None and "Permission denied" in text:  # torch's own (RuntimeError from its C++ file code)
+        code = errno.EACCES
     if code not in (errno.EACCES, errno.EPERM, errno.EFBIG):
         return ""
     path = getattr(exc, "filename", None) or (match["path"] if match and match["path"] else "")
