@@ -215,37 +215,27 @@ def enter(rules: dict | None) -> list[str]:
     tempfile.tempdir = None
     found = landlockpy.abi_version()
     every = landlockpy.fs_for_abi(found)
+    net = AccessNet.BIND_TCP | AccessNet.CONNECT_TCP if rules.get("net") else AccessNet.NONE
+    device = AccessFS.READ_FILE | AccessFS.WRITE_FILE | (AccessFS.IOCTL_DEV if found >= 5 else AccessFS.NONE)
+    allowed = plan(rules) + [(p, every) for p in write] + [(d, device) for d in DEVICES if os.path.exists(d)]
     problems: list[str] = []
-    with Ruleset(handled_fs=every, handled_net=AccessNet.BIND_TCP | AccessNet.CONNECT_TCP if rules.get("net") else AccessNet.NONE,
-                 scoped=Scope.SIGNAL | Scope.ABSTRACT_UNIX_SOCKET) as ruleset:
-        for path, access in plan(rules):
-            access = access if os.path.isdir(path) else access & ~(AccessFS.READ_DIR | AccessFS.MAKE_DIR | AccessFS.REMOVE_DIR)
+    with Ruleset(handled_fs=every, handled_net=net, scoped=Scope.SIGNAL | Scope.ABSTRACT_UNIX_SOCKET) as ruleset:
+        for path, access in allowed:
+            if not os.path.isdir(path):  # a file's rule holds file rights only
+                access &= AccessFS.EXECUTE | AccessFS.WRITE_FILE | AccessFS.READ_FILE | AccessFS.TRUNCATE | \
+                    AccessFS.IOCTL_DEV
             try:
                 ruleset.allow_path(path, access)
             except OSError as err:
                 problems.append(f"{path}: {err.strerror}")
-        for path in write:
-            try:
-                ruleset.allow_path(path, every)
-            except OSError as err:
-                problems.append(f"{path}: {err.strerror}")
-        for device in DEVICES:
-            if os.path.exists(device):
-                ruleset.allow_path(device, AccessFS.READ_FILE | AccessFS.WRITE_FILE | _ioctl(found))
-        ruleset.restrict()
+        ruleset.restrict()  # fails closed: raised here, the learner's process ends
     _active = rules
     limit = int(rules.get("fsize") or MIN_FSIZE)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
     if hard == resource.RLIM_INFINITY or hard > limit:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
     return problems
-
-
-def _ioctl(found: int):
-    from landlockpy import AccessFS
-
-    return AccessFS.IOCTL_DEV if found >= 5 else AccessFS.NONE
 
 
 def plan(rules: dict) -> list[tuple[str, int]]:
