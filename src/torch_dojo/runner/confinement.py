@@ -155,7 +155,8 @@ def for_grading(mode: str, *, pack_root: Path, submissions: Path, outputs: list[
         return Wall(mode, 0, reason=f"{why}; the submissions' code can read and write what you can")
     closed = [pack_root, submissions, *outputs, *(Path(o).with_name(f".{Path(o).name}.tmp") for o in outputs)]
     closed += _builtin_packs() + [Path.home()]
-    return Wall(mode, found, tuple(dict.fromkeys(_real(p) for p in closed)), _real(submissions))
+    shut = tuple(p for p in dict.fromkeys(_real(p) for p in closed) if p != "/")  # a $HOME of / closes nothing
+    return Wall(mode, found, shut, _real(submissions))
 
 
 def _builtin_packs() -> list[Path]:
