@@ -338,7 +338,7 @@ class FakeWarmRunner:
     def start(self) -> None:
         pass
 
-    def check(self, exercise, file, judged=False) -> Verdict:
+    def check(self, exercise, file, judged=False, confinement=None) -> Verdict:
         return self.judge(exercise, file)
 
     def close(self) -> None:

@@ -140,3 +140,11 @@ def test_run_torchrun_names_the_rank_module_that_exists():
     from torch_dojo.testing import distributed
 
     assert distributed.RANK_MODULE == rank.__name__
+
+
+def test_run_torchrun_names_the_wall_that_exists():
+    from torch_dojo.runner import confinement
+    from torch_dojo.testing import distributed
+
+    assert (distributed.WALL_MODULE, distributed.WALL_ENV) == (confinement.__name__, confinement.WALL_ENV)
+    assert callable(confinement.main)

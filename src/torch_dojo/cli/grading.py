@@ -12,6 +12,7 @@ from torch_dojo import grading
 from torch_dojo.cli import render
 from torch_dojo.cli.context import UsageError, pack_of, print_json
 from torch_dojo.pack import Exercise
+from torch_dojo.runner import confinement
 from torch_dojo.verdict import Verdict
 
 
@@ -30,6 +31,13 @@ def grade(args: argparse.Namespace) -> int:
     journal = grading.Journal(out.with_name(out.name + ".journal")) if out else None
     if journal and args.fresh:
         journal.clear()
+    try:  # what confines the submissions' code: said first (runner.confinement decides and words it)
+        wall = confinement.for_grading(args.confinement, pack_root=pack.root, submissions=Path(args.submissions),
+                                       outputs=[p for p in (out, journal and journal.path) if p])
+    except confinement.Refused as err:
+        print(f"torch-dojo: {err}", file=sys.stderr)
+        return 2
+    print(wall.summary(), file=sys.stderr, flush=True)
     total = len(students) * len(pack.exercises)
     done = 0
 
@@ -54,8 +62,9 @@ def grade(args: argparse.Namespace) -> int:
     try:
         for warm in runners:
             warm.start()
-        grades = grading.grade(pack, students, checks=[partial(w.check, judged=True) for w in runners],
-                               journal=journal, on_mark=progress_line, on_reference=reference_line)
+        grades = grading.grade(pack, students, checks=[partial(w.check, judged=True, confinement=wall) for w in runners],
+                               journal=journal, confinement=wall.to_json(), on_mark=progress_line,
+                               on_reference=reference_line)
         if out is not None:  # before the workers wind down: an interrupt then loses nothing
             grading.write(grades, out)
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ from torch_dojo.cli import render, streams
 from torch_dojo.cli.context import (UsageError, find_workspace, given_path, named_pack, not_saved, open_session,
                                     print_json, reached, require_workspace, select, warned)
 from torch_dojo.pack import Exercise
+from torch_dojo.runner import confinement
 from torch_dojo.runner.environment import probe
 from torch_dojo.selection import Selection
 from torch_dojo.session import Session
@@ -222,10 +223,12 @@ def reset(args: argparse.Namespace) -> int:
 def doctor(args: argparse.Namespace) -> int:
     env = probe()
     if args.json:
-        print_json({"schema": DOCTOR_SCHEMA, "version": __version__, **env.to_json()})
+        print_json({"schema": DOCTOR_SCHEMA, "version": __version__, **env.to_json(),
+                    "confinement": {"landlock_abi": confinement.abi(), "says": confinement.availability()}})
     else:
         print(f"torch-dojo {__version__}")
         print(render.environment(env, render.stdout_style()))
+        print(f"grading confinement (Landlock): {confinement.availability()}")
     return 1 if env.torch_problem else 0
 
 

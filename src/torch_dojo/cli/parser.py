@@ -9,6 +9,7 @@ from torch_dojo import __version__, workspace
 from torch_dojo.cli import learning, packs, render
 from torch_dojo.cli.context import PACK_VAR
 from torch_dojo.cli.grading import grade
+from torch_dojo.runner import confinement
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     grading.add_argument("--jobs", type=_jobs, default=2, metavar="N", help="checks run at once (default 2)")
     grading.add_argument("--fresh", action="store_true", help="judge everything again, ignoring an earlier run")
     grading.add_argument("--json", action="store_true", help="print the grades as JSON (docs/json.md)")
+    grading.add_argument("--confinement", choices=confinement.MODES, default="auto",
+                         help="Landlock around each submission's code: auto (where the kernel can), require "
+                              "(refuse to grade without it), off (debugging a pack); see docs/packs.md")
     grading.set_defaults(command=grade)
     creating = pack_commands.add_parser("new", help="create a pack with one working exercise, to make your own")
     creating.add_argument("name", metavar="NAME", help="the pack's name: lowercase letters, digits and _")

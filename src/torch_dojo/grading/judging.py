@@ -19,7 +19,8 @@ from torch_dojo.verdict import Status, Verdict
 
 def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], journal: Journal | None = None,
           on_mark: Callable[[Mark, bool], None] | None = None,
-          on_reference: Callable[[Exercise, Verdict], None] | None = None) -> Grades:
+          on_reference: Callable[[Exercise, Verdict], None] | None = None,
+          confinement: dict | None = None) -> Grades:
     """Judge every student on every exercise, one check at a time per ``checks`` entry (each
     a check function with its own worker: their number is how many run at once).
 
@@ -32,7 +33,7 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], jo
     (in ``on_mark``, or while the workers wind down) changes nothing: the grades are returned.
     """
     earlier = journal.load() if journal else {}
-    grades = Grades(pack, students, {})
+    grades = Grades(pack, students, {}, confinement=confinement)
     report = threading.Lock()
     workers: queue.Queue[Check] = queue.Queue()
     for check in checks:

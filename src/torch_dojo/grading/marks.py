@@ -54,6 +54,7 @@ class Grades:
     marks: dict[tuple[str, str], Mark]
     reused: int = 0  # marks taken from the journal
     expected: dict[str, Verdict] = field(default_factory=dict)  # each reference solution, judged here
+    confinement: dict | None = None  # what confined the submissions' code (runner.confinement.Wall)
 
     def of(self, student: str, exercise: Exercise) -> Mark | None:
         return self.marks.get((student, exercise.slug))

@@ -47,7 +47,7 @@ def to_json(grades: Grades) -> dict:
     return {"schema": SCHEMA, "pack": {"name": grades.pack.name, "title": grades.pack.title,
                                        "root": str(grades.pack.root)},
             "graded_at": datetime.now().isoformat(timespec="seconds"), "torch_dojo": __version__,
-            "students": students, "summary": summary(grades)}
+            "confinement": grades.confinement, "students": students, "summary": summary(grades)}
 
 
 def to_csv(grades: Grades) -> str:

@@ -17,6 +17,7 @@ from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner import check_process, judged as judged_mode
 from torch_dojo.runner.conclusion import conclude, verdict_of
+from torch_dojo.runner.confinement import Wall
 from torch_dojo.runner.isolation import set_dumpable
 from torch_dojo.runner.process import run_child
 from torch_dojo.runner.spec import CheckSpec
@@ -33,7 +34,8 @@ class NotStarted(Exception):
 
 def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
           time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
-          supervisor: Supervisor | None = None, watch_cuda: bool = False, judged: bool = False) -> Verdict:
+          supervisor: Supervisor | None = None, watch_cuda: bool = False, judged: bool = False,
+          confinement: Wall | None = None) -> Verdict:
     """Judge ``file`` with ``exercise``'s checks, comparing against ``reference``.
 
     ``watch_cuda`` (for ``pack verify``): the verdict's ``data`` names the checks that started
@@ -43,6 +45,8 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
     talks to the learner's code in a process of its own (``runner.judged``), so nothing
     the file does can change the verdict but its answers. This process turns
     non-dumpable on a judged check: the learner's code could otherwise ptrace it.
+    ``confinement`` (judged only): the wall the learner's code runs behind
+    (``runner.confinement``).
 
     Raises ``Cancelled`` when ``cancelled()`` turned true while the checks ran. With a warm
     ``supervisor`` (``runner.warm``), the check process is forked from it; ``NotStarted``
@@ -57,7 +61,9 @@ def check(exercise: Exercise, file: Path, *, reference: Path | None = None,
     workdir = Path(tempfile.mkdtemp(prefix="torch-dojo-check-"))
     spec = CheckSpec(learner=str(file), reference=str(reference or exercise.solution),
                      checks=str(exercise.checks), workdir=str(workdir),
-                     requires=tuple(sorted(exercise.requires)), watch_cuda=watch_cuda, judged=bool(judged))
+                     requires=tuple(sorted(exercise.requires)), watch_cuda=watch_cuda, judged=bool(judged),
+                     confinement=confinement.rules(file, workdir, exercise.requires, exercise.memory_limit_mb,
+                                                   exercise.checks) if judged and confinement else None)
     if judged:  # as the judge itself: the learner's code cannot ptrace this process
         set_dumpable(False)
     program = judged_mode.__name__ if judged else check_process.__name__  # python -m PROGRAM SPEC

@@ -25,6 +25,7 @@ class CheckSpec:
     judged: bool = False  # the learner's code runs in a process of its own (runner.judged)
     key: str = ""  # the token every event carries: the main process reads no other (runner.process)
     events_fd: int = -1  # the event pipe, as the check process holds it (the supervisor process)
+    confinement: dict | None = None  # judged, graded: the wall of the learner's code (runner.confinement)
 
     def with_key(self, key: str) -> "CheckSpec":
         return dataclasses.replace(self, key=key)

@@ -45,6 +45,7 @@ from typing import Callable
 from torch_dojo import runner
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Verdict
+from torch_dojo.runner.confinement import Wall
 from torch_dojo.runner.process import child_environment
 from torch_dojo.runner.supervisor import Supervisor
 
@@ -92,7 +93,7 @@ class WarmRunner:
 
     def check(self, exercise: Exercise, file: Path, *, reference: Path | None = None,
               time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
-              watch_cuda: bool = False, judged: bool = False) -> Verdict:
+              watch_cuda: bool = False, judged: bool = False, confinement: Wall | None = None) -> Verdict:
         """As ``runner.check``: the verdict, or ``runner.Cancelled`` (also when ``close()``
         ended the supervisor during the check). ``judged``: as ``runner.check``."""
         if self.cold_reason(exercise, file, reference) is None:
@@ -101,7 +102,8 @@ class WarmRunner:
                 if supervisor is not None:
                     try:
                         verdict = runner.check(exercise, file, reference=reference, time_limit=time_limit,
-                                               cancelled=cancelled, supervisor=supervisor, watch_cuda=watch_cuda, judged=judged)
+                                               cancelled=cancelled, supervisor=supervisor, watch_cuda=watch_cuda, judged=judged,
+                                               confinement=confinement)
                         if self._closed:  # close() ended the supervisor under this check: no verdict
                             raise runner.Cancelled("the warm runner was closed during the check")
                         self.last_was_warm = True
@@ -113,7 +115,7 @@ class WarmRunner:
                             self._current()  # restarted for the next check
         self.last_was_warm = False
         return runner.check(exercise, file, reference=reference, time_limit=time_limit, cancelled=cancelled,
-                            watch_cuda=watch_cuda, judged=judged)
+                            watch_cuda=watch_cuda, judged=judged, confinement=confinement)
 
     def cold_reason(self, exercise: Exercise, file: Path, reference: Path | None = None) -> str | None:
         """Why this check must take a fresh process, or None when the supervisor may fork it."""

@@ -25,6 +25,9 @@ from torch_dojo.testing.compare import CheckFailure
 # What each rank runs (``torchrun -m``). A name, not an import: the check API never imports
 # the runner (the runner imports it); tests/test_layout.py holds it to the module's __name__.
 RANK_MODULE = "torch_dojo.runner.check_process.rank"
+# Graded, a confining judge leaves its wall in WALL_ENV: torchrun then starts behind it, through
+# WALL_MODULE, so that it and every rank share one Landlock domain (held to __name__ the same way).
+WALL_MODULE, WALL_ENV = "torch_dojo.runner.confinement", "TORCH_DOJO_WALL"
 
 
 @dataclass
@@ -77,6 +80,9 @@ def run_torchrun(script: Path, nproc: int = 2, *, probe: Callable[[Any], Any] | 
                "--out", str(out), "--file", str(Path(script).resolve())]
     if probe is not None:
         command += ["--probe", f"{probe.__code__.co_filename}::{probe.__name__}"]
+    if os.environ.get(WALL_ENV):  # graded: torchrun and every rank behind the learner's wall
+        also = ["--read", probe.__code__.co_filename] if probe is not None else []
+        command = [sys.executable, "-m", WALL_MODULE, "--write", str(out), *also, "--", *command]
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
     if hide_cuda:
         env["CUDA_VISIBLE_DEVICES"] = ""

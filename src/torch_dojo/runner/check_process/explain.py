@@ -11,6 +11,8 @@ import re
 import traceback
 from pathlib import Path
 
+from torch_dojo.runner import confinement
+
 # Errors that PyTorch learners meet again and again, with what usually fixes them.
 KNOWN_ERRORS: list[tuple[str, str]] = [
     (r"view size is not compatible with input tensor's size and stride",
@@ -64,6 +66,7 @@ def explain(exc: BaseException, learner_file: str | Path | None) -> str:
                f"(line {mine[-1].lineno} of your file)."
     text = _shorten(str(exc))
     head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    head = confinement.refusal(exc) or head  # graded: what the wall refused, said as such
     if isinstance(exc, RecursionError):
         head += "\n(A function that calls itself without end: check the stopping case.)"
     if mine:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from torch_dojo.runner.check_process.main import Prepared, run_checks
 from torch_dojo.runner.check_process.plugin import CheckRun
+from torch_dojo.runner import confinement
 from torch_dojo.runner.events import Emitter
 from torch_dojo.runner.isolation import (
     LEARNER_NAME,
@@ -73,6 +74,7 @@ def start(spec: CheckSpec) -> "Session":
             os._exit(70)
     learner_end.close()
     harden()
+    confinement.remember(spec.confinement)  # for torchrun (testing.run_torchrun) and messages
     return Session(pid, judge_end, spec)
 
 
@@ -85,9 +87,14 @@ def _become_learner(judge: int, judge_end: socket.socket, learner_end: socket.so
         os.close(spec.events_fd)  # the verdict's channel is the judge's alone
     except OSError:
         pass
+    try:  # before the learner's file is imported; fails closed: the file is then never run
+        confinement.enter(spec.confinement)
+        refused = ""
+    except Exception as err:  # noqa: BLE001 - whatever the kernel or binding says, said as the grader's
+        refused = confinement.not_entered(err)
     from torch_dojo.runner.judged import learner_server
 
-    learner_server.serve(learner_end, spec)
+    learner_server.serve(learner_end, spec, refused=refused)
 
 
 class Session:

@@ -36,15 +36,18 @@ MIRROR_BASE = 1 << 62  # refs of tensors the learner's code made: apart from the
 MAX_MIRRORS = 4096  # tensors of the learner's code kept as pairs in one check (both sides hold them)
 
 
-def serve(sock, spec: CheckSpec) -> None:
-    """Answer the judge until it is done (never returns)."""
-    Server(sock, spec).run()
+def serve(sock, spec: CheckSpec, refused: str = "") -> None:
+    """Answer the judge until it is done (never returns). ``refused``: the confinement this
+    process was to enter failed (``runner.confinement.not_entered``): the learner's file is
+    not imported, and the judge is told why."""
+    Server(sock, spec, refused).run()
     os._exit(0)
 
 
 class Server:
-    def __init__(self, sock, spec: CheckSpec):
+    def __init__(self, sock, spec: CheckSpec, refused: str = ""):
         self.sock = sock
+        self.refused = refused
         self.path = Path(spec.learner)
         self.module: Any = None
         self.pairs = mirror.Pairs()
@@ -168,6 +171,8 @@ class Server:
             self.rng_last = mirror.rng_state()
 
     def _import(self) -> tuple[str, Any]:
+        if self.refused:
+            return "import_error", (self.refused, "")
         sys.path.insert(0, str(self.path.parent))  # the learner may import a helper beside it
         try:
             self.module = load_module(self.path, "learner")
