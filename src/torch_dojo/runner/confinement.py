@@ -318,11 +318,6 @@ def _within(path: str, folder: str) -> bool:
 _DENIED = re.compile(r"\[Errno (?P<errno>\d+)\] (?P<text>[^:']+)(?:: '(?P<path>[^']*)')?")
 
 
-def confined() -> bool:
-    """Whether this check's learner's code runs behind the wall (in the judge, in the learner)."""
-    return _active is not None
-
-
 def remember(rules: dict | None) -> None:
     """In the judge: the rules its learner's process runs under (for torchrun and messages).
     The checks' ``tmp_path`` folders go in the scratch folder, where the learner's code may
