@@ -8,8 +8,9 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from torch_dojo import grading
-from torch_dojo.cli import render
+from torch_dojo import grading, junit
+from torch_dojo.grading import shards
+from torch_dojo.cli import progress, render
 from torch_dojo.cli.context import UsageError, pack_of, print_json
 from torch_dojo.pack import Exercise
 from torch_dojo.runner import confinement
@@ -17,17 +18,23 @@ from torch_dojo.verdict import Verdict
 
 
 def grade(args: argparse.Namespace) -> int:
-    """Judge every student's folder; a table on stdout, the file in --out (CSV or JSON)."""
+    """Judge every student's folder (or one shard of them); a table on stdout, the file in --out
+    (CSV or JSON, or a shard's document). With --merge, the shards' documents make the table."""
     from torch_dojo.runner.warm import WarmRunner
 
+    if args.merge is not None:
+        return _merge(args)
+    if args.submissions is None:
+        raise UsageError("say which folder to grade: `torch-dojo grade SUBMISSIONS` (one subfolder per student), "
+                         "or merge shards with `torch-dojo grade --merge SHARD.json... --out FILE`.")
     pack = pack_of(args)
-    out = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix.lower() not in (".csv", ".json"):
-            raise UsageError(f"--out {out}: the file must end in .csv or .json, which says its format.")
-        if not out.parent.is_dir():
-            raise UsageError(f"--out {out}: there is no folder {out.parent} to write it in.")
-    students = grading.find_submissions(Path(args.submissions))
+    out, reports = _out(args), _junit_dir(args)
+    spec = args.shard
+    if spec is not None and (out is None or out.suffix.lower() != ".json"):
+        raise UsageError(f"--shard {spec} writes the shard's document for --merge: give --out shard-{spec.index}.json.")
+    students = everyone = grading.find_submissions(Path(args.submissions))
+    if spec is not None:
+        students = shards.part(everyone, spec)
     journal = grading.Journal(out.with_name(out.name + ".journal")) if out else None
     if journal and args.fresh:
         journal.clear()
@@ -38,45 +45,94 @@ def grade(args: argparse.Namespace) -> int:
         print(f"torch-dojo: {err}", file=sys.stderr)
         return 2
     print(wall.summary(), file=sys.stderr, flush=True)
-    total = len(students) * len(pack.exercises)
-    done = 0
 
-    def progress_line(mark: grading.Mark, reused: bool) -> None:
-        nonlocal done
-        done += 1
-        note = " (from the journal)" if reused else ""
-        print(f"[{done:>{len(str(total))}}/{total}] {mark.student}  {mark.exercise_id} {mark.slug}: {mark.status} "
-              f"{grading.number(mark.earned)}/{grading.number(mark.possible)}{note}", file=sys.stderr, flush=True)
+    def shard_document(grades: grading.Grades, complete: bool) -> None:
+        shards.write(shards.to_json(grades, spec, class_roster=shards.roster(everyone), class_size=len(everyone),
+                                    complete=complete), out)
 
-    def reference_line(exercise: Exercise, verdict: Verdict) -> None:
-        if grading.reference_holds(verdict):
-            print(f"reference {exercise.label}: {verdict.status}", file=sys.stderr, flush=True)
+    if spec is not None:
+        names = f"({', '.join(s.student for s in students)})" if students else \
+            "(an empty shard: there are more shards than students, so it judges nothing)"
+        print(f"shard {spec}: {len(students)} of {len(everyone)} students {names}", file=sys.stderr, flush=True)
+        shard_document(grading.Grades(pack, students, {}, confinement=wall.to_json()), complete=False)
+    shown = progress.Grading(len(students) * len(pack.exercises))
+
+    def save(grades: grading.Grades) -> None:
+        if spec is not None:
+            shard_document(grades, complete=grades.complete)
         else:
-            print(f"torch-dojo: warning: the reference solution of {exercise.label} does not pass on this machine "
-                  f"({verdict.status}: {grading.why(verdict)}). Marks of this exercise say more about the pack or the "
-                  "machine than about the students: `torch-dojo pack verify` shows what is wrong.",
-                  file=sys.stderr, flush=True)
+            grading.write(grades, out)
 
-    runners = [WarmRunner() for _ in range(args.jobs)]
+    runners = [WarmRunner() for _ in range(args.jobs if students else 0)]  # an empty shard judges nothing
     grades = None
     try:
-        for warm in runners:
-            warm.start()
-        grades = grading.grade(pack, students, checks=[partial(w.check, judged=True, confinement=wall) for w in runners],
-                               journal=journal, confinement=wall.to_json(), on_mark=progress_line,
-                               on_reference=reference_line)
+        with shown:
+            for warm in runners:
+                warm.start()
+            grades = grading.Grades(pack, [], {}, confinement=wall.to_json()) if not students else grading.grade(
+                pack, students, checks=[partial(w.check, judged=True, confinement=wall) for w in runners],
+                journal=journal, confinement=wall.to_json(), on_mark=shown.mark,
+                on_reference=partial(_reference_line, shown.say))
         if out is not None:  # before the workers wind down: an interrupt then loses nothing
-            grading.write(grades, out)
+            save(grades)
     except KeyboardInterrupt:
         if grades is None:
             where = f"; run the same command again to go on from there ({journal.path} keeps them)" if journal \
                 else "; give --out FILE to make a run resumable"
-            print(f"torch-dojo: grading interrupted after {done} of {total} marks{where}.", file=sys.stderr)
+            print(f"torch-dojo: grading interrupted after {shown.done} of {shown.total} marks{where}.", file=sys.stderr)
             return 130
         if out is not None:  # every mark was known: the table is whole, write it all the same
-            grading.write(grades, out)
+            save(grades)
     finally:
         _close_all(runners)
+    return _report(args, grades, out, reports)
+
+
+def _out(args: argparse.Namespace) -> Path | None:
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.suffix.lower() not in (".csv", ".json"):
+            raise UsageError(f"--out {out}: the file must end in .csv or .json, which says its format.")
+        if not out.parent.is_dir():
+            raise UsageError(f"--out {out}: there is no folder {out.parent} to write it in.")
+    return out
+
+
+def _junit_dir(args: argparse.Namespace) -> Path | None:
+    """--junit DIR, made if its parent is there."""
+    if not args.junit:
+        return None
+    folder = Path(args.junit)
+    if not folder.is_dir():
+        if not folder.parent.is_dir():
+            raise UsageError(f"--junit {folder}: there is no folder {folder.parent} to make it in.")
+        folder.mkdir()
+    return folder
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """`grade --merge SHARD.json...`: the table one unsharded run writes, from every shard."""
+    if args.submissions is not None or args.shard is not None:
+        raise UsageError("--merge takes the shards' files only: no SUBMISSIONS and no --shard (the shards "
+                         "were graded already).")
+    out, reports = _out(args), _junit_dir(args)
+    pack = pack_of(args)
+    grades = shards.merge(pack, [shards.read(Path(p)) for p in args.merge])
+    for exercise in pack.exercises:
+        if exercise.slug in grades.expected and not grading.reference_holds(grades.expected[exercise.slug]):
+            _reference_line(lambda line: print(line, file=sys.stderr), exercise, grades.expected[exercise.slug])
+    if out is not None:
+        grading.write(grades, out)
+    return _report(args, grades, out, reports, merged=len(args.merge))
+
+
+def _report(args: argparse.Namespace, grades: grading.Grades, out: Path | None, reports: Path | None,
+            merged: int = 0) -> int:
+    """The table on stdout (and each student's JUnit file), what keeps it from being a grade on
+    stderr; the exit code."""
+    if reports is not None:
+        for student in grades.students:
+            junit.write(junit.student(grades, student.student), reports / junit.file_name(student.student))
     doubts = grading.doubts(grades)
     _warn(doubts)
     if args.json:
@@ -84,13 +140,23 @@ def grade(args: argparse.Namespace) -> int:
     else:
         print(render.grades(grades, render.stdout_style()))
         if out is not None:
-            reused = f" ({grades.reused} marks reused from {journal.path.name})" if grades.reused else ""
-            print(f"\nWritten to {out}{reused}.")
+            reused = f" ({grades.reused} marks reused from {out.name}.journal)" if grades.reused else ""
+            source = f" (merged from {merged} shards)" if merged else ""
+            print(f"\nWritten to {out}{reused}{source}.")
     if not doubts.is_grade:
         print(f"torch-dojo: this table is not a grade yet: {doubts.why_not()} (see the warnings above).",
               file=sys.stderr)
         return 1
     return 0
+
+
+def _reference_line(say, exercise: Exercise, verdict: Verdict) -> None:
+    if grading.reference_holds(verdict):
+        say(f"reference {exercise.label}: {verdict.status}")
+    else:
+        say(f"torch-dojo: warning: the reference solution of {exercise.label} does not pass on this machine "
+            f"({verdict.status}: {grading.why(verdict)}). Marks of this exercise say more about the pack or the "
+            "machine than about the students: `torch-dojo pack verify` shows what is wrong.")
 
 
 def _warn(doubts: grading.Doubts) -> None:

@@ -9,6 +9,7 @@ from torch_dojo import __version__, workspace
 from torch_dojo.cli import learning, packs, render
 from torch_dojo.cli.context import PACK_VAR
 from torch_dojo.cli.grading import grade
+from torch_dojo.grading import shards
 from torch_dojo.runner import confinement
 
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     checking.add_argument("--timeout", type=_timeout, metavar="SECONDS", help="time limit instead of the exercise's")
     checking.add_argument("-v", "--verbose", action="store_true",
                           help=f"the message and hint of every failing check (default: the first {render.SHOWN_FAILURES})")
+    checking.add_argument("--junit", metavar="FILE", help="also write the verdict(s) as JUnit XML, for CI")
     checking.set_defaults(command=learning.check)
 
     hinting = commands.add_parser("hint", help="the next hint of an exercise")
@@ -72,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         "grade", help="judge every student's submission (one subfolder each) and write a table",
         description="Judge each subfolder of SUBMISSIONS (one student's workspace, or a folder of their "
                     "files) on every exercise of the pack, in a process their code never ran in.")
-    grading.add_argument("submissions", metavar="SUBMISSIONS", help="the folder with one subfolder per student")
+    grading.add_argument("submissions", nargs="?", metavar="SUBMISSIONS",
+                         help="the folder with one subfolder per student (not with --merge)")
     grading.add_argument("--out", metavar="FILE", help="write FILE.csv or FILE.json; the run can then be resumed")
     grading.add_argument("--jobs", type=_jobs, default=2, metavar="N", help="checks run at once (default 2)")
     grading.add_argument("--fresh", action="store_true", help="judge everything again, ignoring an earlier run")
@@ -80,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     grading.add_argument("--confinement", choices=confinement.MODES, default="auto",
                          help="Landlock around each submission's code: auto (where the kernel can), require "
                               "(refuse to grade without it), off (debugging a pack); see docs/packs.md")
+    grading.add_argument("--shard", type=_shard, metavar="I/N",
+                         help="grade only part I of N of the students (sorted by name, dealt round-robin) and "
+                              "write its document to --out FILE.json, for --merge (docs/grading-at-scale.md)")
+    grading.add_argument("--merge", nargs="+", metavar="SHARD.json",
+                         help="make the table of one whole run from every shard's --out file")
+    grading.add_argument("--junit", metavar="DIR", help="also write DIR/STUDENT.xml: JUnit XML, for CI and CodeGrade")
     grading.set_defaults(command=grade)
     creating = pack_commands.add_parser("new", help="create a pack with one working exercise, to make your own")
     creating.add_argument("name", metavar="NAME", help="the pack's name: lowercase letters, digits and _")
@@ -125,3 +134,10 @@ def _jobs(text: str) -> int:
     if not 1 <= value <= 64:
         raise argparse.ArgumentTypeError("give between 1 and 64 jobs")
     return value
+
+
+def _shard(text: str):
+    try:
+        return shards.parse_spec(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

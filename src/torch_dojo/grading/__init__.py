@@ -3,7 +3,8 @@
 This face re-exports the package's modules, each one answering one question: marks.py
 (what a mark and a table of them are), submissions.py (where each student's file is),
 journal.py (marks kept for a resumed run), judging.py (``grade``: the run itself),
-doubts.py (whether a table is a grade yet), table.py (CSV and JSON).
+doubts.py (whether a table is a grade yet), table.py (CSV and JSON), shards.py (a class
+graded in parts, ``--shard I/N``, and the parts merged into one table).
 
 
     SUBMISSIONS/

@@ -50,4 +50,5 @@ def doubts(grades: Grades) -> Doubts:
     return Doubts(faults=tuple(m for m in marks if m.status == "error" and not m.fingerprint),
                   unsure=tuple(sorted((m for m in marks if m.candidates), key=lambda m: (m.student, m.exercise_id))),
                   skipped=tuple(skipped),
-                  broken=tuple(e for e in grades.pack.exercises if not reference_holds(grades.expected[e.slug])))
+                  broken=tuple(e for e in grades.pack.exercises  # none judged: no student to measure (an empty shard)
+                               if e.slug in grades.expected and not reference_holds(grades.expected[e.slug])))

@@ -55,6 +55,7 @@ class Grades:
     reused: int = 0  # marks taken from the journal
     expected: dict[str, Verdict] = field(default_factory=dict)  # each reference solution, judged here
     confinement: dict | None = None  # what confined the submissions' code (runner.confinement.Wall)
+    graded_at: str = ""  # when the marks were judged, if not now (a table merged from shards)
 
     def of(self, student: str, exercise: Exercise) -> Mark | None:
         return self.marks.get((student, exercise.slug))

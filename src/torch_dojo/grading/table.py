@@ -46,7 +46,7 @@ def to_json(grades: Grades) -> dict:
                          "possible": possible, "exercises": marks})
     return {"schema": SCHEMA, "pack": {"name": grades.pack.name, "title": grades.pack.title,
                                        "root": str(grades.pack.root)},
-            "graded_at": datetime.now().isoformat(timespec="seconds"), "torch_dojo": __version__,
+            "graded_at": grades.graded_at or datetime.now().isoformat(timespec="seconds"), "torch_dojo": __version__,
             "confinement": grades.confinement, "students": students, "summary": summary(grades)}
 
 
