@@ -11,8 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from torch_dojo import __version__, catalog, filesafe, progress, runner, workspace
+from torch_dojo import __version__, catalog, filesafe, junit, progress, runner, workspace
 from torch_dojo.cli import render, streams
+from torch_dojo.cli.progress import Progress
 from torch_dojo.cli.context import (UsageError, find_workspace, given_path, named_pack, not_saved, open_session,
                                     print_json, reached, require_workspace, select, warned)
 from torch_dojo.pack import Exercise
@@ -102,6 +103,10 @@ def list_exercises(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     chosen = select(args, find_workspace(args))
+    if args.junit:
+        args.junit = given_path(args.junit, "--junit")
+        if not args.junit.parent.is_dir():
+            raise UsageError(f"--junit {args.junit}: there is no folder {args.junit.parent} to write it in.")
     if args.all:
         if args.exercise or args.file:
             raise UsageError("`check --all` takes no exercise and no --file.")
@@ -122,6 +127,8 @@ def check(args: argparse.Namespace) -> int:
     session = open_session(chosen, found) if found is not None else None  # --file keeps no progress, so no second hints
     if session is not None:
         verdict = session.as_seen(exercise, verdict)
+    if args.junit:
+        junit.write(junit.verdicts([verdict]), args.junit)
     if args.json:
         print_json(verdict.to_json())
     else:
@@ -140,13 +147,15 @@ def _check_all(chosen: Selection, found: workspace.Workspace, args: argparse.Nam
     reached.append(1)  # cut short (`| head`), not every exercise was seen to pass
     unjudged = 0
     session = open_session(chosen, found)
-    with WarmRunner() as warm:
+    with WarmRunner() as warm, Progress(len(chosen.exercises), "checking", shares_stdout=True) as shown:
         for exercise in chosen.exercises:
+            shown.now(f"checking {chosen.address(exercise)} {exercise.slug}")
             problem = filesafe.file_problem(found.file_for(exercise))
             if problem and os.path.lexists(found.file_for(exercise)):  # a missing one is an error verdict
                 unjudged += 1
                 print(f"torch-dojo: {chosen.address(exercise)} not judged: {problem}. Move it away, then "
                       f"`torch-dojo reset {chosen.address(exercise)}` puts a fresh starter there.", file=sys.stderr)
+                shown.step()
                 continue
             verdict = session.as_seen(exercise, warm.check(exercise, found.file_for(exercise), time_limit=args.timeout))
             verdicts.append(verdict)
@@ -154,6 +163,9 @@ def _check_all(chosen: Selection, found: workspace.Workspace, args: argparse.Nam
                 print(render.verdict(verdict, style, failures=None if args.verbose else render.SHOWN_FAILURES,
                                      all_failures=ALL_FAILURES) + "\n", flush=True)
             _remember(session, exercise, verdict)
+            shown.step()
+    if args.junit:
+        junit.write(junit.verdicts(verdicts), args.junit)
     passed = sum(v.passed for v in verdicts)
     if args.json:
         print_json({"schema": ALL_SCHEMA, "verdict_schema": SCHEMA,
