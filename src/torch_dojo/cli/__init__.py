@@ -7,6 +7,7 @@
     context.py   what every command starts from (workspace, packs, session) and its warnings
     render.py    the text every command prints
     streams.py   stdin, stdout, stderr and the current folder, made safe first
+    progress_bar.py  how far `grade` and `check --all` are, on a terminal
 
 Exit codes: 0 passed (or done), 1 not passed, 2 usage error (unknown exercise, missing
 file, bad pack, no workspace) or a file that could not be read or written; once a verdict

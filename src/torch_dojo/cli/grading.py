@@ -10,7 +10,7 @@ from pathlib import Path
 
 from torch_dojo import grading, junit
 from torch_dojo.grading import shards
-from torch_dojo.cli import progress, render
+from torch_dojo.cli import progress_bar, render
 from torch_dojo.cli.context import UsageError, pack_of, print_json
 from torch_dojo.pack import Exercise
 from torch_dojo.runner import confinement
@@ -55,7 +55,7 @@ def grade(args: argparse.Namespace) -> int:
             "(an empty shard: there are more shards than students, so it judges nothing)"
         print(f"shard {spec}: {len(students)} of {len(everyone)} students {names}", file=sys.stderr, flush=True)
         shard_document(grading.Grades(pack, students, {}, confinement=wall.to_json()), complete=False)
-    shown = progress.Grading(len(students) * len(pack.exercises))
+    shown = progress_bar.GradingBar(len(students) * len(pack.exercises))
 
     def save(grades: grading.Grades) -> None:
         if spec is not None:

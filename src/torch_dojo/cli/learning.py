@@ -13,7 +13,7 @@ from pathlib import Path
 
 from torch_dojo import __version__, catalog, filesafe, junit, progress, runner, workspace
 from torch_dojo.cli import render, streams
-from torch_dojo.cli.progress import Progress
+from torch_dojo.cli.progress_bar import ProgressBar
 from torch_dojo.cli.context import (UsageError, find_workspace, given_path, named_pack, not_saved, open_session,
                                     print_json, reached, require_workspace, select, warned)
 from torch_dojo.pack import Exercise
@@ -147,7 +147,7 @@ def _check_all(chosen: Selection, found: workspace.Workspace, args: argparse.Nam
     reached.append(1)  # cut short (`| head`), not every exercise was seen to pass
     unjudged = 0
     session = open_session(chosen, found)
-    with WarmRunner() as warm, Progress(len(chosen.exercises), "checking", shares_stdout=True) as shown:
+    with WarmRunner() as warm, ProgressBar(len(chosen.exercises), "checking", shares_stdout=True) as shown:
         for exercise in chosen.exercises:
             shown.now(f"checking {chosen.address(exercise)} {exercise.slug}")
             problem = filesafe.file_problem(found.file_for(exercise))

@@ -22,7 +22,7 @@ def on_terminal(stream: TextIO) -> bool:
         return False
 
 
-class Progress:
+class ProgressBar:
     """A count of ``total`` steps, shown as a bar with an ETA when ``console`` is given (a
     rich Console on a terminal), else not at all; ``say`` prints a line either way."""
 
@@ -46,7 +46,7 @@ class Progress:
                             console=console, transient=True, redirect_stdout=shares_stdout)
             self._task = self._bar.add_task(what, total=total)
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> "ProgressBar":
         if self._bar is not None:
             self._bar.start()
         return self
@@ -65,12 +65,12 @@ class Progress:
     def now(self, description: str) -> None:
         """What is being done now (shown on the bar)."""
         if self._bar is not None:
-            self._bar.update(self._task, description=description)
+            self._bar.update(self._task, description=description, refresh=True)
 
     def step(self, description: str = "") -> None:
         self.done += 1
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, description=description or self.what)
+            self._bar.update(self._task, completed=self.done, description=description or self.what, refresh=True)
 
 
 def mark_line(mark: Mark, reused: bool, done: int, total: int) -> str:
@@ -80,7 +80,7 @@ def mark_line(mark: Mark, reused: bool, done: int, total: int) -> str:
             f"{number(mark.earned)}/{number(mark.possible)}{note}")
 
 
-class Grading(Progress):
+class GradingBar(ProgressBar):
     """grade's progress: a line per mark, and on a terminal the bar with the latest mark."""
 
     def __init__(self, total: int, **kwargs):
