@@ -84,7 +84,7 @@ class GradingBar(ProgressBar):
     """grade's progress: a line per mark, and on a terminal the bar with the latest mark."""
 
     def __init__(self, total: int, **kwargs):
-        super().__init__(total, "grading", **kwargs)
+        super().__init__(total, "judging the reference solutions first", **kwargs)
 
     def mark(self, mark: Mark, reused: bool) -> None:
         self.step(f"{mark.student} · {mark.exercise_id} {mark.slug}")
