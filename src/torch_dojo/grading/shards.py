@@ -138,8 +138,9 @@ def read(path: Path) -> Shard:
                          "`grade --shard I/N --out FILE.json` wrote.")
     try:
         spec = ShardSpec(int(data["shard"]["index"]), int(data["shard"]["count"]))
-        for key in ("pack", "roster", "students", "marks", "references", "complete", "torch_dojo"):
-            data[key]  # noqa: B018 - every key must be there
+        if any(key not in data for key in ("pack", "roster", "students", "marks", "references", "complete",
+                                           "torch_dojo")):
+            raise KeyError
     except (KeyError, TypeError, ValueError):
         raise GradeError(f"--merge: {path} is a shard's document with fields missing: was it edited? "
                          "Grade that shard again.") from None
