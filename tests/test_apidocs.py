@@ -290,3 +290,22 @@ def test_torch_dojo_docs_prints_the_page_plain_when_piped_and_json_too(dojo, tmp
     assert "\x1b[" not in plain.stdout and ":class:`" not in plain.stdout
     unknown = dojo("docs", "99", env=env)
     assert unknown.returncode == 2 and "No exercise '99'" in unknown.stderr
+
+
+def test_pack_verify_notes_the_names_it_cannot_check_here_in_one_line(tmp_path):
+    pack = load_pack(pack_with_docs(tmp_path, '["torchvision.io", "torchvision.ops", "torch.add"]'))
+
+    def docs(names):
+        return Docs("2.13.0", (ApiDoc("torchvision.io", problem="needs torchvision, which is not installed",
+                                      needs="torchvision"),
+                               ApiDoc("torchvision.ops", problem="needs torchvision, which is not installed",
+                                      needs="torchvision"),
+                               ApiDoc("torch.add", kind="function", doc="")))
+
+    found = verify_pack(pack, check=sound, docs=docs)
+    assert found.ok
+    assert [str(n) for n in found.exercises[0].notes if n.where.startswith("docs")] == [
+        "pack.toml: exercise 01 (add) docs 'torch.add': has no docstring in this torch: the Docs tab shows only "
+        "its name; a name with documentation teaches more.",
+        "pack.toml: exercise 01 (add) docs: torchvision.io, torchvision.ops not checked here: needs torchvision, "
+        "which is not installed"]

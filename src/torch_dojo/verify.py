@@ -169,12 +169,13 @@ def _docs(verified: PackVerification, docs: Callable[..., Docs]) -> None:
         return
     by_name = {entry.name: entry for entry in found.entries}
     for one in verified.exercises:
+        waiting: dict[str, list[str]] = {}  # why: the names that wait for it, said in one note
         for name in one.exercise.docs:
             entry, where = by_name.get(name.name), f"docs '{name.name}'"
             if entry is None:
                 continue
             if entry.needs:
-                one.notes.append(_at(one.exercise, MANIFEST, where, f"not checked here: {entry.problem}"))
+                waiting.setdefault(entry.problem, []).append(name.name)
             elif not entry.found:
                 one.problems.append(_at(one.exercise, MANIFEST, where,
                                         f"does not resolve in torch {found.torch}: {entry.problem}. A learner "
@@ -182,6 +183,8 @@ def _docs(verified: PackVerification, docs: Callable[..., Docs]) -> None:
             elif not entry.doc.strip():
                 one.notes.append(_at(one.exercise, MANIFEST, where, "has no docstring in this torch: the Docs "
                                      "tab shows only its name; a name with documentation teaches more."))
+        for why, names in waiting.items():
+            one.notes.append(_at(one.exercise, MANIFEST, "docs", f"{', '.join(names)} not checked here: {why}"))
 
 
 def _starter(found: ExerciseVerification) -> None:
