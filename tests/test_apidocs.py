@@ -309,3 +309,17 @@ def test_pack_verify_notes_the_names_it_cannot_check_here_in_one_line(tmp_path):
         "its name; a name with documentation teaches more.",
         "pack.toml: exercise 01 (add) docs: torchvision.io, torchvision.ops not checked here: needs torchvision, "
         "which is not installed"]
+
+
+def test_a_role_that_runs_over_a_line_end_in_a_list_item_is_still_a_code_span():
+    markdown = to_markdown("Shape:\n    - weight: :math:`(\\text{out},\n      \\text{in})` and :attr:``grad``\n")
+    assert markdown == "#### Shape\n\n- weight: `(\\text{out},\n\\text{in})` and `grad`\n"
+
+
+def test_a_docstring_the_conversion_fails_on_is_shown_as_written(monkeypatch):
+    def broken(doc):
+        raise IndexError("a docstring no torch has had yet")
+
+    monkeypatch.setattr(page, "to_markdown", broken)
+    shown = page.entry_markdown(ApiDoc("torch.add", kind="function", doc="Adds ``x``."), "2.13.0")
+    assert shown.endswith("```text\nAdds ``x``.\n```")

@@ -32,10 +32,11 @@ _TITLES = {"seealso": "See also", "versionadded": "New in version", "versionchan
 _SECTION = re.compile(r"^(?P<title>[A-Za-z ]+?)\s*(?P<colons>::?)\s*$")
 _DIRECTIVE = re.compile(r"^\.\.\s+(?:py:)?(?P<name>[\w-]+)::\s*(?P<arg>.*)$")
 _OPTION = re.compile(r"^:[\w-]+:(\s.*)?$")
+_BULLET = re.compile(r"^([-*+]|\d+[.)]) ")
 _SIGNATURE = re.compile(r"^[\w.]+\(.*\)(\s*->\s*\S.*)?$")
 _ITEM = re.compile(r"^(?P<name>\*{0,2}[\w.]+(?:\s*,\s*\*{0,2}[\w.]+)*)\s*(?:\((?P<type>[^)]*(?:\([^)]*\)[^)]*)*)\))?"
                    r"\s*:\s*(?P<what>.*)$")
-_ROLE = re.compile(r":(?:py:)?(?P<role>[a-z]+):`(?P<text>[^`]+)`")
+_ROLE = re.compile(r":(?:py:)?(?P<role>[a-z]+):``?(?P<text>[^`]+)``?")  # (``x``: a slip PyTorch makes)
 _LITERAL = re.compile(r"``(?P<text>[^`]+?)``")
 _LINK = re.compile(r"`(?P<text>[^`<]+?)\s*<(?P<url>[^>]+)>`__?")
 _REFERENCE = re.compile(r"`(?P<text>[^`]+)`__?(?=\W|$)")
@@ -132,8 +133,9 @@ def _render(lines: list[str]) -> list[str]:
 def _paragraph(lines: list[str], i: int, out: list[str]) -> int:
     """Prose up to a blank line or a block; a paragraph ending in ``::`` introduces code."""
     start = i
+    listed = bool(_BULLET.match(lines[i]))  # a list: its items' deeper lines continue them
     i += 1
-    while i < len(lines) and lines[i].strip() and not _indent(lines[i]) and not _opens_block(lines[i]):
+    while i < len(lines) and lines[i].strip() and (listed or not _indent(lines[i])) and not _opens_block(lines[i]):
         i += 1
     para = [line.strip() for line in lines[start:i]]
     literal = para[-1].endswith("::")
@@ -141,8 +143,8 @@ def _paragraph(lines: list[str], i: int, out: list[str]) -> int:
         para[-1] = para[-1][:-2].rstrip() + ("" if para[-1] == "::" or para[-1].endswith(" ::") else ":")
     if _is_table(para):
         out += _fence(para, "text")
-    else:
-        out += [inline(p) for p in para if p]
+    else:  # roles and literals may run over a line's end
+        out += inline("\n".join(p for p in para if p)).split("\n")
     if literal:
         j = i
         while j < len(lines) and not lines[j].strip():
@@ -162,11 +164,12 @@ def _opens_block(line: str) -> bool:
 def _items(lines: list[str]) -> list[str]:
     """An ``Args:``-like section: "name (type): what" items, each with its deeper lines."""
     out: list[str] = []
-    item: list[str] = []
+    item: list[str] = []  # the item's name and type as Markdown, then its lines as written
 
     def flush() -> None:
         if item:
-            out.append(" ".join(item))
+            what = inline(" ".join(item[1:]).strip())
+            out.append(item[0] + (f": {what}" if what else ""))
             item.clear()
 
     i = 0
@@ -182,10 +185,9 @@ def _items(lines: list[str]) -> list[str]:
         if match:
             flush()
             kind = f" ({inline(match.group('type').strip())})" if match.group("type") else ""
-            what = inline(match.group("what").strip())
-            item.append(f"- {_code(match.group('name'))}{kind}" + (f": {what}" if what else ""))
+            item += [f"- {_code(match.group('name'))}{kind}", match.group("what").strip()]
         elif item and not block:  # deeper, or PyTorch's unindented continuation line
-            item.append(inline(text))
+            item.append(text)
         else:  # prose, a list, an example: as anywhere else
             flush()
             end = i

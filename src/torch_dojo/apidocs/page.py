@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from torch_dojo.apidocs.lookup import Docs
 from torch_dojo.apidocs.markdown import to_markdown
 from torch_dojo.pack import Exercise
@@ -43,8 +45,17 @@ def entry_markdown(entry: ApiDoc, torch: str) -> str:
     if entry.signature:
         short = entry.name.rsplit(".", 1)[-1]
         parts.append(f"```python\n{short}{entry.signature}\n```")
-    parts.append(to_markdown(entry.doc) if entry.doc.strip() else "*(no docstring)*")
+    parts.append(_readable(entry.doc) if entry.doc.strip() else "*(no docstring)*")
     return "\n\n".join(parts)
+
+
+def _readable(doc: str) -> str:
+    """The docstring as Markdown; as it is written, should a new torch's defeat the conversion."""
+    try:
+        return to_markdown(doc)
+    except Exception:  # never a traceback in place of the docs
+        fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", doc)), default=0))
+        return f"{fence}text\n{doc}\n{fence}"
 
 
 def to_json(exercise: Exercise, docs: Docs, address: str) -> dict:
