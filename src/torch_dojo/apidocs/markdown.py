@@ -208,9 +208,9 @@ def _directive(name: str, arg: str, body: list[str]) -> list[str]:
     if name in DROPPED:
         return []
     if name in CODE:
-        lang = "text" if name == "math" else (arg or "python") if name != "testoutput" else "text"
-        lines = ([arg] if name == "math" and arg else []) + body
-        return ["", *_fence(lines, lang.split()[0] if lang else "python"), ""]
+        if name in ("math", "testoutput"):  # ".. math:: x = y" holds its formula on the line
+            return ["", *_fence(([arg] if arg else []) + body, "text"), ""]
+        return ["", *_fence(body, arg.split()[0] if arg else "python"), ""]
     if name in SIGNATURES:
         return ["", *_fence([arg], "python"), "", *_render(body)]
     if name in QUOTED:
