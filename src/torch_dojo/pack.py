@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from torch_dojo import __version__
+from torch_dojo.apidocs import names as api_names
 
 MANIFEST = "pack.toml"
 REQUIREMENTS = ("cuda", "torchvision", "distributed")
@@ -34,7 +35,7 @@ _FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
 _PACK_KEYS = {"name", "title", "description", "version", "requires_torch_dojo"}
 _EXERCISE_KEYS = {
     "id", "slug", "title", "chapter", "book", "file", "task", "hints", "requires",
-    "time_limit", "memory_limit_mb", "points",
+    "time_limit", "memory_limit_mb", "points", "docs",
 }
 DEFAULT_TIME_LIMIT = 60.0
 DEFAULT_MEMORY_LIMIT_MB = 4096
@@ -86,6 +87,7 @@ class Exercise:
     root: Path
     pack: str = ""  # the name of the pack it belongs to
     points: float = 1  # what passing it is worth when no check carries points (scoring.py)
+    docs: tuple[api_names.DocName, ...] = ()  # the APIs it teaches (apidocs/names.py)
 
     @property
     def starter(self) -> Path:
@@ -229,6 +231,8 @@ def _exercise(manifest: Path, index: int, table: object, root: Path,
     time_limit = _positive(table, "time_limit", DEFAULT_TIME_LIMIT, 3600, manifest, where, problems)
     memory = _positive(table, "memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB, 1 << 20, manifest, where, problems)
     points = _positive(table, "points", 1, 1000, manifest, where, problems)
+    docs, wrong = api_names.parse(table.get("docs"), REQUIREMENTS)
+    problems += [Problem(manifest, f"{where}.docs", message) for message in wrong]
 
     if file and _FILE.match(file):
         for folder in ("exercises", "checks", "solutions"):
@@ -239,7 +243,7 @@ def _exercise(manifest: Path, index: int, table: object, root: Path,
     return Exercise(
         id=ex_id, slug=slug, title=title, chapter=chapter, book=book, file=file, task=task,
         hints=tuple(hints), requires=frozenset(requires), time_limit=float(time_limit),
-        memory_limit_mb=int(memory), root=root, pack=pack, points=points,
+        memory_limit_mb=int(memory), root=root, pack=pack, points=points, docs=docs,
     ), []
 
 

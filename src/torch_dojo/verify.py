@@ -17,7 +17,9 @@ The manifest (fields, hints, files) was validated when the pack loaded. For each
 - every file under ``mistakes/`` (``torch_dojo.mistakes``) gets the verdict its docstring
   declares, and every folder there names an exercise;
 - check names and first hints that show code, and floats compared with ``==``, are notes
-  (``checkscan``).
+  (``checkscan``);
+- every name of an exercise's ``docs`` resolves in the installed torch (``apidocs``), or
+  needs what this machine lacks (a note: not checked here); one without a docstring is a note.
 
 A problem makes the pack unsound (exit 1); a note is said and does not count against it.
 Every finding names the file, the exercise and the check or field.
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from torch_dojo import checkscan, mistakes, runner
+from torch_dojo.apidocs.lookup import Docs, lookup
 from torch_dojo.pack import MANIFEST, Exercise, Pack, terminal_text_problems
 from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner.warm import WarmRunner
@@ -124,9 +127,17 @@ def verify_exercise(exercise: Exercise, check: Callable[..., Verdict] = runner.c
     return found
 
 
-def verify_pack(pack: Pack, jobs: int = 2, check: Callable[..., Verdict] | None = None) -> PackVerification:
+def verify_pack(pack: Pack, jobs: int = 2, check: Callable[..., Verdict] | None = None,
+                docs: Callable[..., Docs] = lookup) -> PackVerification:
     """Verify every exercise and run every mistake file; ``check``: a runner's (default: a
-    warm runner, as learners' files are checked in the workbook)."""
+    warm runner, as learners' files are checked in the workbook); ``docs``: how the names of
+    the exercises' ``docs`` are looked up."""
+    verified = _verify_pack(pack, jobs, check)
+    _docs(verified, docs)
+    return verified
+
+
+def _verify_pack(pack: Pack, jobs: int, check: Callable[..., Verdict] | None) -> PackVerification:
     found = mistakes.find(pack)
     problems = [Finding(file, "", "", message) for file, message in found.strays]
     problems += [Finding(MANIFEST, "", f"[pack] {where}", message) for where, message in terminal_text_problems(pack)]
@@ -144,6 +155,36 @@ def verify_pack(pack: Pack, jobs: int = 2, check: Callable[..., Verdict] | None 
     with WarmRunner() as warm, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         verified = list(pool.map(partial(verify_exercise, check=warm.check), pack.exercises))
         return PackVerification(list(pool.map(partial(mistakes_of, run=warm.check), verified)), problems)
+
+
+def _docs(verified: PackVerification, docs: Callable[..., Docs]) -> None:
+    """Every ``docs`` name resolves here, all asked at once (one probe process)."""
+    every = {n.name: n for e in verified.exercises for n in e.exercise.docs}
+    if not every:
+        return
+    found = docs(list(every.values()))
+    if found.problem:
+        verified.problems.append(Finding(MANIFEST, "", "docs", f"the exercises' docs could not be looked up: "
+                                                              f"{found.problem}"))
+        return
+    by_name = {entry.name: entry for entry in found.entries}
+    for one in verified.exercises:
+        waiting: dict[str, list[str]] = {}  # why: the names that wait for it, said in one note
+        for name in one.exercise.docs:
+            entry, where = by_name.get(name.name), f"docs '{name.name}'"
+            if entry is None:
+                continue
+            if entry.needs:
+                waiting.setdefault(entry.problem, []).append(name.name)
+            elif not entry.found:
+                one.problems.append(_at(one.exercise, MANIFEST, where,
+                                        f"does not resolve in torch {found.torch}: {entry.problem}. A learner "
+                                        "would read 'not found' in the Docs tab; fix the name or remove it."))
+            elif not entry.doc.strip():
+                one.notes.append(_at(one.exercise, MANIFEST, where, "has no docstring in this torch: the Docs "
+                                     "tab shows only its name; a name with documentation teaches more."))
+        for why, names in waiting.items():
+            one.notes.append(_at(one.exercise, MANIFEST, "docs", f"{', '.join(names)} not checked here: {why}"))
 
 
 def _starter(found: ExerciseVerification) -> None:

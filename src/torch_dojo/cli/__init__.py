@@ -4,6 +4,7 @@
     learning.py  the learner's commands (none, list, check, hint, solution, reset, doctor)
     packs.py     packs, pack verify, pack new
     grading.py   grade
+    reading.py   docs: PyTorch's documentation of an exercise's APIs
     context.py   what every command starts from (workspace, packs, session) and its warnings
     render.py    the text every command prints
     streams.py   stdin, stdout, stderr and the current folder, made safe first

@@ -9,6 +9,7 @@ from torch_dojo import __version__, workspace
 from torch_dojo.cli import learning, packs, render
 from torch_dojo.cli.context import PACK_VAR
 from torch_dojo.cli.grading import grade
+from torch_dojo.cli.reading import docs
 from torch_dojo.grading import shards
 from torch_dojo.runner import confinement
 
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing_packs = commands.add_parser("packs", help="every pack available: built-in, installed, added")
     listing_packs.add_argument("--json", action="store_true", help="print one JSON document")
     listing_packs.set_defaults(command=packs.list_packs)
+
+    reading = commands.add_parser("docs", help="PyTorch's own documentation of what an exercise teaches")
+    reading.add_argument("exercise", metavar="ID|SLUG")
+    reading.add_argument("--json", action="store_true", help="print one JSON document (docs/json.md)")
+    reading.set_defaults(command=docs)
 
     doctoring = commands.add_parser("doctor", help="torch, CUDA, torchvision and torchrun on this machine")
     doctoring.add_argument("--json", action="store_true")

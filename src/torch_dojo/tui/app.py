@@ -19,10 +19,11 @@ class DojoApp(App):
     TITLE = "torch-dojo"
 
     def __init__(self, session: Session, *, check=runner.check, probe=probe, warm_up=None,
-                 first_run: bool = False) -> None:
+                 first_run: bool = False, **screen_args) -> None:
+        """``screen_args``: more of the workbook's (``docs``)."""
         super().__init__()
         self.session = session
-        self._screen_args = dict(check=check, probe=probe, warm_up=warm_up, first_run=first_run)
+        self._screen_args = dict(check=check, probe=probe, warm_up=warm_up, first_run=first_run, **screen_args)
 
     def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
         """Every notification is plain text (``markup`` is ignored: widgets pass True): they carry

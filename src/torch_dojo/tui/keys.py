@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-TABS = ("task", "verdict", "file", "output", "chart")
+TABS = ("task", "verdict", "file", "output", "chart", "docs")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ KEYS = (
     Key("f", "filter", "Left to do", "Show what is left to do", "Toggle: only exercises not passed yet",
         ("f", "show only the exercises not passed yet")),
     *(Key(str(n), f"tab('{tab}')", tab.title(), footer=False,
-          help=("1 … 5", "task, verdict, your file, output, chart") if n == 1 else None)
+          help=("1 … 6", "task, verdict, your file, output, chart, docs") if n == 1 else None)
       for n, tab in enumerate(TABS, start=1)),
     Key("ctrl+p", "", help=("ctrl+p", "the command palette: every action by name, and themes")),
     Key("question_mark", "help", "Help", "Keys", "Every key of the workbook", ("?", "this help")),

@@ -54,3 +54,11 @@ class EnvironmentFound(Message):
 class ExerciseChosen(Message):
     """The learner picked an exercise in the list."""
     exercise: Exercise
+
+
+@dataclass
+class DocsLoaded(Message):
+    """The Docs tab's page for an exercise, as Markdown (``failed``: it says why there is none)."""
+    exercise: Exercise
+    text: str
+    failed: bool = False

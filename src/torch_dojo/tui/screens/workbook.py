@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from torch_dojo import runner
+from torch_dojo.apidocs.lookup import lookup
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner.environment import probe
@@ -39,6 +40,7 @@ from torch_dojo.tui.screens.message import MessageScreen
 from torch_dojo.tui.screens.solution import SolutionScreen
 from torch_dojo.tui.watch import Watcher
 from torch_dojo.tui.widgets.charts import ChartView
+from torch_dojo.tui.widgets.docs import DocsView
 from torch_dojo.tui.widgets.exercise_list import ExerciseList
 from torch_dojo.tui.widgets.output import OutputView
 from torch_dojo.tui.widgets.source import SourceView
@@ -63,12 +65,13 @@ class WorkbookScreen(Screen):
     BINDINGS = keys.bindings()
 
     def __init__(self, session: Session, *, check=runner.check, probe=probe,
-                 warm_up: Callable[[], None] | None = None, first_run: bool = False) -> None:
+                 warm_up: Callable[[], None] | None = None, first_run: bool = False, docs=lookup) -> None:
         """``check`` judges a file (runner.check's signature), ``probe`` describes the machine,
-        ``warm_up`` starts what makes checks fast (called once, after the first paint)."""
+        ``warm_up`` starts what makes checks fast (called once, after the first paint), ``docs``
+        looks up the docs of an exercise's APIs (apidocs.lookup's signature)."""
         super().__init__()
         self.session, self.first_run = session, first_run
-        self._check, self._probe, self._warm_up = check, probe, warm_up
+        self._check, self._probe, self._warm_up, self._docs = check, probe, warm_up, docs
         self.current = session.first_to_do()
         self.running = ""  # key (Session.key) of the exercise being checked
         self.pending_only = False
@@ -99,6 +102,8 @@ class WorkbookScreen(Screen):
                         yield OutputView()
                     with TabPane("Chart", id="chart"):
                         yield ChartView()
+                    with TabPane("Docs", id="docs"):
+                        yield DocsView(self._docs)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -140,6 +145,7 @@ class WorkbookScreen(Screen):
         self.redraw_list()
         self.query_one(TaskView).show(exercise, str(file), wb.hints_shown(exercise))
         self.query_one(SourceView).show(file)
+        self.query_one(DocsView).show(exercise)
         self.show_verdict(exercise)
         if self.running == wb.key(exercise):
             self.query_one(StatusLine).running("checking")
