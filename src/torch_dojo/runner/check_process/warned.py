@@ -31,10 +31,10 @@ def show_at_learners_line(learner_path: Path) -> None:
         return mine[filename]
 
     def showwarning(message, category, filename, lineno, file=None, line=None):
-        text = described(message, category, filename, lineno, is_learners, sys._getframe(1))
-        try:
+        try:  # whatever fails here would fail the learner's code that warned: a warning is not worth that
+            text = described(message, category, filename, lineno, is_learners, sys._getframe(1))
             (file or sys.stderr).write(text)
-        except (AttributeError, OSError, ValueError):  # stderr closed or replaced: a warning is not worth a crash
+        except Exception:  # noqa: BLE001 - stderr closed or replaced, a message whose str() raises
             pass
 
     warnings.showwarning = showwarning
