@@ -270,3 +270,45 @@ def test_a_check_that_fails_again_shows_its_second_hint_then_the_nudge_after_a_p
     assert "hint: Each number is multiplied by k." in again.stdout  # a nudge first, after a pass
     outside = dojo("--pack", str(BLAME), "check", "01", "--file", str(mine))
     assert "hint (second time)" not in outside.stdout  # --file keeps no progress: no second hints
+
+
+def test_check_all_shows_what_did_not_pass_then_ends_with_one_row_each(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
+    run = cli("check", "--all")
+    assert run.returncode == 1, run.stderr
+    assert "✗ 02 greet: FAILED" in run.stdout and "`greet` is not written yet" in run.stdout
+    assert "add gives the sum of two ints" not in run.stdout  # a pass is one row, no details
+    table = run.stdout.rstrip().splitlines()[-5:]
+    assert table[0].split() == ["id", "exercise", "status", "checks", "time"]
+    assert table[1].split()[:6] == ["✓", "01", "add", "passed", "2", "of"]
+    assert table[2].split()[:6] == ["✗", "02", "greet", "failed", "2", "of"]
+    assert table[2].endswith(" s") and len({line.index(" s") for line in table[1:3]}) == 1  # columns line up
+    assert table[4].startswith("1 of 2 exercises passed")
+    assert "\033[" not in run.stdout  # piped: no colour
+
+
+def test_commands_that_need_an_exercise_say_how_to_name_one(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
+    cli("check", "01")
+    for command, example in (("hint", "`torch-dojo hint 02` (02: the first you have not passed)"),
+                             ("check", "`torch-dojo check 02` (02: the first you have not passed)"),
+                             ("solution", "`torch-dojo solution 01`"), ("reset", "`torch-dojo reset 01`")):
+        run = cli(command)
+        assert run.returncode == 2, (command, run.stderr)
+        assert f"torch-dojo: say which exercise, by its id or slug: {example}" in run.stderr
+        assert "usage:" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_after_a_pass_the_next_step_skips_exercises_passed_already(dojo, tmp_path):
+    cli = mini(dojo)
+    cli()
+    (tmp_path / "torch-dojo" / "02_greet.py").write_text('def greet(name):\n    return f"Hello, {name}!"\n')
+    assert cli("check", "02").returncode == 0
+    (tmp_path / "torch-dojo" / "01_add.py").write_text(SOLVED)
+    run = cli("check", "01")
+    assert run.returncode == 0
+    assert "check 02" not in run.stdout and "every exercise has passed" in run.stdout

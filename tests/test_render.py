@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from torch_dojo.cli import render
 from torch_dojo.verdict import NOT_YOUR_FAULT, CheckResult, Status, Verdict, escalated, first_hint
@@ -91,3 +92,41 @@ def test_not_written_yet_shows_no_hint_at_all():
     checks = (CheckResult("sums", Status.FAILED, "`add` is not written yet: …", "", blame="learner"),)
     verdict = Verdict("01", "x", "X", Status.FAILED, checks=checks, hint=first_hint(checks))
     assert "hint" not in text_of(verdict) and verdict.to_json()["hint"] == ""
+
+
+class Pipe(io.StringIO):
+    encoding = "utf-8"
+
+
+class Terminal(Pipe):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_marks_are_the_workbooks_with_plain_ones_where_the_output_cannot_show_them():
+    from torch_dojo.tui.widgets.exercise_list import MARKS
+
+    for status in Status:
+        assert render.Style(Pipe()).mark(status) == MARKS[status.value][0], status
+    ascii_only = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    assert render.Style(ascii_only).mark(Status.ERROR) == "x" == render.Style(ascii_only).mark(Status.FAILED)
+
+
+def test_the_check_all_table_lines_up_with_colour_and_names_what_was_not_judged(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    timeout = Verdict("03", "slow", "S", Status.TIMEOUT, "Stopped", duration=8.04,
+                      checks=(CheckResult("a", Status.PASSED), CheckResult("b", Status.TIMEOUT, "Stopped"),
+                              CheckResult("c", Status.NOT_RUN)))
+    broken = Verdict("week2/01", "x", "X", Status.ERROR, "SyntaxError on line 1", duration=0.2)
+    rows = [("01", "add", Verdict("01", "add", "A", Status.PASSED, checks=(CheckResult("a", Status.PASSED),))),
+            ("02", "folder_instead", None), ("03", "slow", timeout), ("week2/01", "x", broken)]
+    text = render.check_all(rows, render.Style(Terminal()))
+    plain = [re.sub(r"\033\[[0-9;]*m", "", line) for line in text.splitlines()]
+    assert "\033[" in text  # coloured on a terminal
+    assert plain[2].split() == ["·", "02", "folder_instead", "not", "judged"]
+    assert "1 of 2, 1 not run" in plain[3] and plain[3].endswith("8.0 s")
+    assert "none ran" in plain[4] and "error" in plain[4]
+    assert len({line.index("status") if n == 0 else line.index(word) for n, (line, word) in
+                enumerate(zip(plain, ["status", "passed", "not judged", "timeout", "error"]))}) == 1
+    assert plain[-1] == "1 of 4 exercises passed (8.2 s of checks)."

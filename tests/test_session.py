@@ -115,3 +115,19 @@ def test_asking_for_a_hint_after_the_last_still_writes_progress_back_repaired(fo
     found.progress_file.write_text('{"version": 1, "exercises": {"add": {"hints_shown": 2}, "greet": {"hints_shown": "1"}}}')
     assert Session.open(mini_pack, found).reveal_hint(add) is None
     assert '"1"' not in found.progress_file.read_text()
+
+
+def test_the_exercise_after_a_pass_is_the_next_one_not_passed_yet(tmp_path, found, mini_pack):
+    from torch_dojo.pack import load_pack
+
+    second = load_pack(copy_of_mini(tmp_path / "mini2", "mini2"))
+    found, _ = workspace.add_pack(found, second)
+    session = Session.open((mini_pack, second), found)
+    add, greet = mini_pack.exercises
+    assert session.next_open(add) == greet
+    assert session.next_open(greet) == add  # one left before it in its own pack
+    session.remember(greet, verdict(greet, Status.PASSED))
+    assert session.next_open(add) == second.exercises[0]  # its pack done: another pack's
+    for exercise in second.exercises:
+        session.remember(exercise, verdict(exercise, Status.PASSED))
+    assert session.next_open(add) is None  # every other exercise passed

@@ -149,6 +149,15 @@ class Session:
         later = siblings[siblings.index(exercise) + 1:]
         return later[0] if later else None
 
+    def next_open(self, exercise: Exercise) -> Exercise | None:
+        """What to do once ``exercise`` passed: the next exercise of its pack not passed yet
+        (after it, then before it), else the first not passed of another pack; None when every
+        other exercise passed."""
+        siblings = next(p for p in self.packs if exercise in p.exercises).exercises
+        at = siblings.index(exercise)
+        order = [*siblings[at + 1:], *siblings[:at], *(e for e in self.exercises if e not in siblings)]
+        return next((e for e in order if self.status(e) != "passed"), None)
+
     def neighbour(self, exercise: Exercise, step: int, *, pending_only: bool = False) -> Exercise | None:
         every = self.exercises
         shown = self.pending() if pending_only else list(every)

@@ -112,7 +112,7 @@ def check(args: argparse.Namespace) -> int:
             raise UsageError("`check --all` takes no exercise and no --file.")
         return _check_all(chosen, require_workspace(args, chosen), args)
     if not args.exercise:
-        raise UsageError("say which exercise: `torch-dojo check 01` (or `check --all`).")
+        raise _no_exercise(chosen, "check", ", or `check --all` for every one")
     found = None if args.file else require_workspace(args, chosen)  # before the exercise: its pack may be there
     exercise = chosen.find(args.exercise)
     if args.file:
@@ -146,6 +146,7 @@ def _check_all(chosen: Selection, found: workspace.Workspace, args: argparse.Nam
     verdicts: list[Verdict] = []
     reached.append(1)  # cut short (`| head`), not every exercise was seen to pass
     unjudged = 0
+    by_address: dict[str, Verdict] = {}  # for the table at the end, in the pack's order
     session = open_session(chosen, found)
     with WarmRunner() as warm, ProgressBar(len(chosen.exercises), "checking", shares_stdout=True) as shown:
         for exercise in chosen.exercises:
@@ -159,9 +160,7 @@ def _check_all(chosen: Selection, found: workspace.Workspace, args: argparse.Nam
                 continue
             verdict = session.as_seen(exercise, warm.check(exercise, found.file_for(exercise), time_limit=args.timeout))
             verdicts.append(verdict)
-            if not args.json:
-                print(render.verdict(verdict, style, failures=None if args.verbose else render.SHOWN_FAILURES,
-                                     all_failures=ALL_FAILURES) + "\n", flush=True)
+            by_address[chosen.address(exercise)] = verdict
             _remember(session, exercise, verdict)
             shown.step()
     if args.junit:
@@ -172,8 +171,12 @@ def _check_all(chosen: Selection, found: workspace.Workspace, args: argparse.Nam
                     "summary": {"passed": passed, "total": len(verdicts),
                                 "duration": round(sum(v.duration for v in verdicts), 3)},
                     "verdicts": [v.to_json() for v in verdicts]})
-    else:
-        print(f"{passed} of {len(verdicts) + unjudged} exercises passed.")
+    else:  # the details of what did not pass, then one row each: what a learner reads last
+        for verdict in (v for v in verdicts if not v.passed):
+            print(render.verdict(verdict, style, failures=None if args.verbose else render.SHOWN_FAILURES,
+                                 all_failures=ALL_FAILURES) + "\n")
+        rows = [(chosen.address(e), e.slug, by_address.get(chosen.address(e))) for e in chosen.exercises]
+        print(render.check_all(rows, style))
     reached.append(0 if passed == len(verdicts) and not unjudged else 1)
     return reached[-1]
 
@@ -187,7 +190,7 @@ def _remember(session: Session, exercise: Exercise, verdict: Verdict) -> None:
 
 def hint(args: argparse.Namespace) -> int:
     chosen = select(args, find_workspace(args))
-    exercise = chosen.find(args.exercise)
+    exercise = _named(args, chosen, "hint")
     address, session = chosen.address(exercise), open_session(chosen)
     if session is None:
         print(f"Hint 1 of {len(exercise.hints)} for {exercise.label}:\n  {exercise.hints[0]}")
@@ -209,7 +212,7 @@ def hint(args: argparse.Namespace) -> int:
 
 def solution(args: argparse.Namespace) -> int:
     chosen = select(args, find_workspace(args))
-    exercise = chosen.find(args.exercise)
+    exercise = _named(args, chosen, "solution")
     session = open_session(chosen)
     if not (session is not None and session.solution_unlocked(exercise) or args.force):
         print(f"The solution of {exercise.label} opens once your file passes; finding it yourself is the "
@@ -221,7 +224,7 @@ def solution(args: argparse.Namespace) -> int:
 
 def reset(args: argparse.Namespace) -> int:
     chosen = select(args, find_workspace(args))
-    exercise = chosen.find(args.exercise)
+    exercise = _named(args, chosen, "reset")
     session = open_session(chosen, require_workspace(args, chosen))
     backup = session.reset(exercise)
     print(f"{session.file_for(exercise)} is a fresh starter again.")
@@ -257,6 +260,23 @@ def _exercise_lists(chosen: Selection, state: progress.Progress | None, style: r
     return "\n\n".join(parts)
 
 
+def _named(args: argparse.Namespace, chosen: Selection, command: str) -> Exercise:
+    """The exercise the command names; a command that names none is told how to."""
+    if not args.exercise:
+        raise _no_exercise(chosen, command)
+    return chosen.find(args.exercise)
+
+
+def _no_exercise(chosen: Selection, command: str, other: str = "") -> UsageError:
+    """Which exercise to name; for `check` and `hint`, the learner's next one is the example."""
+    found, upcoming = chosen.workspace, None
+    if found is not None and command in ("check", "hint"):
+        upcoming = Session.open(chosen.packs, found).next_to_do()
+    example = chosen.address(upcoming or chosen.exercises[0])
+    which = f" ({example}: the first you have not passed)" if upcoming else ""
+    return UsageError(f"say which exercise, by its id or slug: `torch-dojo {command} {example}`{which}{other}.")
+
+
 def _judgeable(file: Path, address: str) -> None:
     """Stop before the runner when the learner's path holds something that is not a file (a
     missing file is judged: its verdict says to reset)."""
@@ -271,8 +291,9 @@ def _next_step(chosen: Selection, exercise: Exercise, verdict: Verdict, session:
         return ""
     address = chosen.address(exercise)
     if verdict.passed:
-        later = session.after(exercise)
-        following = f" Next: `torch-dojo check {chosen.address(later)}` ({later.title})." if later else ""
+        later = session.next_open(exercise)  # the progress file does not know of this pass yet
+        following = (f" Next: `torch-dojo check {chosen.address(later)}` ({later.title})." if later else
+                     " That was the last one left: every exercise has passed. Well done!")
         return (f"Passed! `torch-dojo solution {address}` shows the reference to compare with."
                 + following)
     return (f"Edit {session.file_for(exercise)} and run `torch-dojo check {address}` again; "

@@ -43,16 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     checking.set_defaults(command=learning.check)
 
     hinting = commands.add_parser("hint", help="the next hint of an exercise")
-    hinting.add_argument("exercise", metavar="ID|SLUG")
+    hinting.add_argument("exercise", nargs="?", metavar="ID|SLUG")
     hinting.set_defaults(command=learning.hint)
 
     answer = commands.add_parser("solution", help="the reference solution, once you passed")
-    answer.add_argument("exercise", metavar="ID|SLUG")
+    answer.add_argument("exercise", nargs="?", metavar="ID|SLUG")
     answer.add_argument("--force", action="store_true", help="show it before passing")
     answer.set_defaults(command=learning.solution)
 
     resetting = commands.add_parser("reset", help="start an exercise over (your file is backed up)")
-    resetting.add_argument("exercise", metavar="ID|SLUG")
+    resetting.add_argument("exercise", nargs="?", metavar="ID|SLUG")
     resetting.set_defaults(command=learning.reset)
 
     listing_packs = commands.add_parser("packs", help="every pack available: built-in, installed, added")

@@ -7,6 +7,7 @@ output cannot encode them.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TextIO
 
@@ -21,9 +22,11 @@ SHOWN_FAILURES = 3  # checks whose message and hint are printed in full, unless 
 OUTPUT_LINES = 20
 
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "dim": "2", "bold": "1", "cyan": "36"}
+# The workbook's marks (MARKS in tui/widgets/exercise_list.py), each with a plain one for an
+# output whose encoding cannot show it.
 _SYMBOLS = {
     Status.PASSED: ("✓", "+", "green"), Status.FAILED: ("✗", "x", "red"),
-    Status.ERROR: ("!", "!", "red"), Status.TIMEOUT: ("⏱", "T", "red"),
+    Status.ERROR: ("✗", "x", "red"), Status.TIMEOUT: ("⏱", "T", "red"),
     Status.MEMORY: ("M", "M", "red"), Status.SKIPPED: ("–", "-", "yellow"),
     Status.NOT_RUN: ("·", ".", "dim"),
 }
@@ -51,10 +54,8 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | No
     """``failures``: how many failing checks show their message and hint (None: all); when
     some are left out, a line says how many, and ``all_failures`` how to see them."""
     lines = []
-    ran = [c for c in v.checks if c.status not in (Status.SKIPPED, Status.NOT_RUN)]
-    passed = sum(c.status is Status.PASSED for c in ran)
-    summary = f"{passed} of {len(ran)} checks passed" if ran else "no check ran"
-    not_run = sum(c.status is Status.NOT_RUN for c in v.checks)
+    passed, ran, not_run = checks_passed(v)
+    summary = f"{passed} of {ran} checks passed" if ran else "no check ran"
     if not_run:
         summary += f", {not_run} not run"
     head = f"{style.mark(v.status)} {v.exercise_id} {v.slug}: {style(v.status.value.upper(), _SYMBOLS[v.status][2])}"
@@ -100,6 +101,47 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | No
     if next_step:
         lines += ["", next_step]
     return "\n".join(lines)
+
+
+def checks_passed(v: Verdict) -> tuple[int, int, int]:
+    """The checks of a verdict that passed, that ran (skipped ones did not), and that a
+    timeout or crash kept from running."""
+    ran = [c for c in v.checks if c.status not in (Status.SKIPPED, Status.NOT_RUN)]
+    return (sum(c.status is Status.PASSED for c in ran), len(ran),
+            sum(c.status is Status.NOT_RUN for c in v.checks))
+
+
+def check_all(rows: list[tuple[str, str, Verdict | None]], style: Style) -> str:
+    """The end of `check --all`: one row per exercise (its address, slug, status, checks
+    passed and time; a verdict of ``None``: not judged), then how many passed. Plain
+    columns, so that it reads the same in a terminal, a pipe and a CI log."""
+    table = [("", "id", "exercise", "status", "checks", "time")]
+    for address, slug, v in rows:
+        if v is None:
+            table.append(("·" if style.unicode else "?", address, slug, "not judged", "", ""))
+            continue
+        passed, ran, not_run = checks_passed(v)
+        checks = (f"{passed} of {ran}" if ran else "none ran") + (f", {not_run} not run" if not_run else "")
+        table.append((style.mark(v.status), address, slug, v.status.value, checks, f"{v.duration:.1f} s"))
+    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for n, row in enumerate(table):
+        line = "  ".join(_pad(cell, width, right=i == 5) for i, (cell, width) in enumerate(zip(row, widths)))
+        lines.append(style(line.rstrip(), "dim") if n == 0 else line.rstrip())
+    judged = [v for _, _, v in rows if v is not None]
+    spent = sum(v.duration for v in judged)
+    lines.append(f"\n{sum(v.passed for v in judged)} of {len(rows)} exercises passed ({spent:.1f} s of checks).")
+    return "\n".join(lines)
+
+
+def _width(cell: str) -> int:
+    """How wide a cell shows: its colour codes take no room."""
+    return len(re.sub(r"\033\[[0-9;]*m", "", cell))
+
+
+def _pad(cell: str, width: int, *, right: bool = False) -> str:
+    room = " " * (width - _width(cell))
+    return room + cell if right else cell + room
 
 
 def exercise_list(pack: Pack, progress: Progress | None, style: Style) -> str:
@@ -190,8 +232,8 @@ def grades(found: Grades, style: Style) -> str:
     passed = [sum(1 for s in found.students if (m := found.of(s.student, e)) and m.status == "passed") for e in exercises]
     lines.append("  ".join(["passed".ljust(name_width), *(str(n).rjust(w) for n, w in zip(passed, widths))]))
     missing = "?" if not style.unicode else "·"
-    lines.append(style(f"\n{style.mark(Status.PASSED)} passed  {style.mark(Status.FAILED)} failed  "
-                       f"{style.mark(Status.ERROR)} error  {style.mark(Status.TIMEOUT)} timeout  "
+    lines.append(style(f"\n{style.mark(Status.PASSED)} passed  {style.mark(Status.FAILED)} failed (or did not run)  "
+                       f"{style.mark(Status.TIMEOUT)} timeout  "
                        f"{style.mark(Status.MEMORY)} memory  {style.mark(Status.SKIPPED)} skipped  "
                        f"{missing} missing; a number: the points earned", "dim"))
     return "\n".join(lines)

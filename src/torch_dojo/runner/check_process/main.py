@@ -29,6 +29,7 @@ from torch_dojo.runner.check_process.learner_module import (
 )
 from torch_dojo.runner.check_process.plugin import CheckRun, DojoPlugin
 from torch_dojo.runner.check_process.tamper import Guard
+from torch_dojo.runner.check_process.warned import show_at_learners_line
 from torch_dojo.runner.events import Emitter
 from torch_dojo.runner.spec import CheckSpec
 
@@ -119,6 +120,7 @@ def run(spec: CheckSpec, guard: Guard | None = None, prepared: Prepared | None =
     faulthandler.enable(file=sys.stderr)  # a crash in C code shows where Python was
     learner_path = Path(spec.learner)
     sys.path.insert(0, str(learner_path.parent))  # the learner may import a helper beside it
+    show_at_learners_line(learner_path)  # before the learner's file runs: it may warn on import
     pytest_main = pytest.main  # held before the learner's code could replace it
     if guard is None:
         if mentions_torch(learner_path, spec.checks):

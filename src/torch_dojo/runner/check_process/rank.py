@@ -29,6 +29,9 @@ def main() -> int:
 
     from torch_dojo.runner.check_process.explain import explain
     from torch_dojo.runner.check_process.learner_module import load_module
+    from torch_dojo.runner.check_process.warned import show_at_learners_line
+
+    show_at_learners_line(Path(args.file))
 
     report: dict = {"rank": rank, "data": None, "error": ""}
     try:

@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 
 from torch_dojo.runner.check_process.main import Prepared, run_checks
+from torch_dojo.runner.check_process.warned import show_at_learners_line
 from torch_dojo.runner.check_process.plugin import CheckRun
 from torch_dojo.runner import confinement
 from torch_dojo.runner.events import Emitter
@@ -38,6 +39,7 @@ REAP_SECONDS = 1.0
 def run(spec: CheckSpec, guard=None, prepared: Prepared | None = None) -> int:
     """Everything the judge does; returns its exit code (``guard``: unused, nothing of the
     learner's runs here)."""
+    show_at_learners_line(Path(spec.learner))  # here and in the learner's process, forked next
     session = start(spec)  # first: no torch op has run in this process yet
     emit = Emitter(spec.events_fd, spec.key)
     faulthandler.enable(file=sys.stderr)
