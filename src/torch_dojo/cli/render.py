@@ -13,7 +13,7 @@ from typing import TextIO
 from torch_dojo.grading import Grades, number
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
-from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
+from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped, tally
 from torch_dojo.runner.environment import Environment
 from torch_dojo.verify import PackVerification
 
@@ -51,12 +51,7 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | No
     """``failures``: how many failing checks show their message and hint (None: all); when
     some are left out, a line says how many, and ``all_failures`` how to see them."""
     lines = []
-    ran = [c for c in v.checks if c.status not in (Status.SKIPPED, Status.NOT_RUN)]
-    passed = sum(c.status is Status.PASSED for c in ran)
-    summary = f"{passed} of {len(ran)} checks passed" if ran else "no check ran"
-    not_run = sum(c.status is Status.NOT_RUN for c in v.checks)
-    if not_run:
-        summary += f", {not_run} not run"
+    summary = tally(v.checks).summary()  # counted as the TUI counts: one per line below
     head = f"{style.mark(v.status)} {v.exercise_id} {v.slug}: {style(v.status.value.upper(), _SYMBOLS[v.status][2])}"
     lines.append(f"{style(head, 'bold')}  ({summary}, {v.duration:.1f} s)")
     if v.message:
