@@ -27,9 +27,11 @@ def fitted_path(path: str, width: int) -> str:
     if len(path) <= width:
         return path
     parts = path.split("/")
-    while len(parts) > 1 and len("…/" + "/".join(parts[1:])) > width:
-        parts = parts[1:]
-    return "…/" + "/".join(parts[1:]) if len(parts) > 1 else path
+    for start in range(1, len(parts)):
+        cut = "…/" + "/".join(parts[start:])
+        if len(cut) <= width:
+            return cut
+    return "…/" + parts[-1] if len(parts) > 1 else path  # the name whole, even past the line
 
 
 class ExerciseTitle(Static):
