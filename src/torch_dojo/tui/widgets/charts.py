@@ -111,6 +111,8 @@ class ChartView(Vertical):
         plot = PlotextPlot(classes="chart")
         plt = plot.plt
         plt.plot(losses.steps, losses.values, marker="braille", label="loss")
+        ticks = sorted({round(losses.steps[0] + n * (losses.steps[-1] - losses.steps[0]) / 4) for n in range(5)})
+        plt.xticks(ticks, [str(t) for t in ticks])  # steps are whole numbers, not 73.5
         plt.xlabel("step")
         plt.ylabel("loss")
         return plot
