@@ -30,6 +30,7 @@ from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner.environment import probe
 from torch_dojo.workspace import WorkspaceError
 from torch_dojo.tui import editor, files, keys
+from torch_dojo.tui.files import signature
 from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
                                      Polling)
 from torch_dojo.tui.screens import texts
@@ -51,15 +52,6 @@ from torch_dojo.session import Unsaved, Session, WorkspaceGone
 
 NARROW = 90  # columns
 FOLLOW_S = 1.0  # how often the progress file is looked at for changes made by another torch-dojo
-
-
-def signature(path: Path) -> tuple[int, int] | None:
-    """What changes when a file is saved: its modification time and size."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 class WorkbookScreen(Screen):
