@@ -206,7 +206,8 @@ def test_fit_linear_regression_recovers_the_weights(learner, record):
     torch.manual_seed(5)
     model = nn.Linear(3, 1)
     losses = learner.fit_linear_regression(model, X, y, optimizer="sgd", lr=0.1, steps=300)
-    record("losses", [float(v) for v in losses][::10])
+    values = [float(v) for v in losses]
+    record("losses", {"values": values[::10], "every": 10, "steps": len(values)})  # the chart: 300 steps, 30 drawn
     got = model.weight.detach().reshape(-1)
     if not torch.allclose(got, torch.tensor([2.0, -1.0, 0.5]), atol=0.1) or \
             abs(model.bias.item() - 0.5) > 0.1:

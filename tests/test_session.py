@@ -131,3 +131,30 @@ def test_the_exercise_after_a_pass_is_the_next_one_not_passed_yet(tmp_path, foun
     for exercise in second.exercises:
         session.remember(exercise, verdict(exercise, Status.PASSED))
     assert session.next_open(add) is None  # every other exercise passed
+
+
+def test_progress_another_torch_dojo_wrote_is_followed_and_a_verdict_it_contradicts_dropped(found, mini_pack):
+    add, greet = mini_pack.exercises
+    session = Session.open(mini_pack, found)
+    session.keep(add, verdict(add, Status.FAILED, "adds"))
+    assert not session.follow()  # its own save is nothing new
+    progress.reveal_hint(found.progress_file, "add", 2)  # `torch-dojo hint 01` in another terminal
+    progress.record_verdict(found.progress_file, "add", "passed")  # `torch-dojo check 01`, passed
+    assert session.follow()
+    assert session.hints_shown(add) == [add.hints[0]] and session.status(add) == "passed"
+    assert "add" not in session.verdicts  # its failed verdict is not shown as the last one any more
+    assert not session.follow()
+
+
+def test_progress_not_saved_is_ahead_of_the_file_and_never_replaced_by_it(found, mini_pack, monkeypatch):
+    add, _ = mini_pack.exercises
+    session = Session.open(mini_pack, found)
+
+    def refuse(*args, **kwargs):
+        raise progress.NotSaved("progress could not be saved: Read-only file system")
+
+    monkeypatch.setattr(progress, "record_checked", refuse)
+    _, unsaved = session.keep(add, verdict(add, Status.PASSED))
+    assert unsaved is not None and session.status(add) == "passed"
+    progress.reveal_hint(found.progress_file, "add", 2)
+    assert not session.follow() and session.status(add) == "passed"

@@ -85,6 +85,7 @@ class Session:
     not_saved: Unsaved | None = None  # why the last change could not be saved; None when it was
     _root: tuple[int, int] | None = field(default=None, repr=False)  # the folder opened (device, inode)
     _said: set[str] = field(default_factory=set, repr=False)  # warnings said already
+    _progress_seen: tuple[int, int, int] | None = field(default=None, repr=False)  # the file as last followed
 
     def __post_init__(self) -> None:
         if self._root is None:
@@ -195,6 +196,28 @@ class Session:
                 self._said.add(text)
                 return text
         return ""
+
+    def follow(self) -> bool:
+        """Take up progress another torch-dojo wrote (`torch-dojo hint` or `check` in another
+        terminal) since this session last looked; True when something changed. A verdict of
+        this session that the file's status now contradicts is dropped, not shown as the last.
+        Progress this session could not save is ahead of the file: then the file is not read."""
+        try:
+            info = os.stat(self.workspace.progress_file)
+            seen = (info.st_mtime_ns, info.st_size, info.st_ino)
+        except OSError:
+            return False
+        if seen == self._progress_seen or self.not_saved is not None:
+            return False
+        self._progress_seen = seen
+        fresh = progress.load(self.workspace.progress_file)
+        if fresh.warning or fresh.read_only or fresh.exercises == self.state.exercises:
+            return False
+        self.state = fresh
+        for key, verdict in list(self.verdicts.items()):
+            if fresh.of(key).status != verdict.status.value:
+                del self.verdicts[key]
+        return True
 
     # Changing -------------------------------------------------------------------------------
 

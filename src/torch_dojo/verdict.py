@@ -156,7 +156,75 @@ def overall_status(checks: list[CheckResult]) -> Status:
     return Status.PASSED
 
 
-def grouped(checks: tuple[CheckResult, ...]) -> list[tuple[str, list[CheckResult]]]:
+@dataclass(frozen=True)
+class CheckRow:
+    """One line of a verdict as every front end shows it: a check, or the cases of a
+    parametrized check ("name [case]") together under its name."""
+
+    name: str
+    cases: tuple[CheckResult, ...]
+
+    @property
+    def failing(self) -> list[CheckResult]:
+        """The cases that ran and did not pass."""
+        return [c for c in self.cases if c.status not in (Status.PASSED, Status.SKIPPED, Status.NOT_RUN)]
+
+    @property
+    def not_run(self) -> list[CheckResult]:
+        return [c for c in self.cases if c.status is Status.NOT_RUN]
+
+    @property
+    def shown(self) -> CheckResult:
+        """The case whose message and hint the row shows: the first that failed, else the
+        first not run, else the first."""
+        return (self.failing or self.not_run or list(self.cases))[0]
+
+    @property
+    def status(self) -> Status:
+        """Failed (as its first failing case) when a case failed; not run when one never ran;
+        skipped when every case was; passed otherwise."""
+        if self.failing or self.not_run:
+            return self.shown.status
+        if all(c.status is Status.SKIPPED for c in self.cases):
+            return Status.SKIPPED
+        return Status.PASSED
+
+
+def rows(checks: tuple[CheckResult, ...] | list[CheckResult]) -> list[CheckRow]:
+    """The verdict's checks as the lines a learner reads, in the order they ran."""
+    return [CheckRow(name, tuple(cases)) for name, cases in grouped(checks)]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many checks passed, counted as they are shown: one per row (``rows``), so a
+    parametrized check counts once. Skipped checks are not counted against the learner;
+    checks a timeout or crash kept from running are."""
+
+    passed: int
+    total: int  # every row but the skipped ones
+    not_run: int
+    skipped: int
+
+    def summary(self) -> str:
+        """"3 of 5 checks passed, 2 not run" (or "no check ran"), as the CLI and the TUI say it."""
+        said = f"{self.passed} of {self.total} check{'s' if self.total != 1 else ''} passed" if self.total \
+            else "no check ran"
+        if self.not_run:
+            said += f", {self.not_run} not run"
+        if self.skipped:
+            said += f", {self.skipped} skipped"
+        return said
+
+
+def tally(checks: tuple[CheckResult, ...] | list[CheckResult]) -> Tally:
+    statuses = [row.status for row in rows(checks)]
+    skipped = statuses.count(Status.SKIPPED)
+    return Tally(passed=statuses.count(Status.PASSED), total=len(statuses) - skipped,
+                 not_run=statuses.count(Status.NOT_RUN), skipped=skipped)
+
+
+def grouped(checks: tuple[CheckResult, ...] | list[CheckResult]) -> list[tuple[str, list[CheckResult]]]:
     """The cases of a parametrized check ("name [case]") together under one name."""
     groups: dict[str, list[CheckResult]] = {}
     for check in checks:

@@ -14,7 +14,7 @@ from typing import TextIO
 from torch_dojo.grading import Grades, number
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
-from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
+from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped, tally
 from torch_dojo.runner.environment import Environment
 from torch_dojo.verify import PackVerification
 
@@ -54,10 +54,7 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | No
     """``failures``: how many failing checks show their message and hint (None: all); when
     some are left out, a line says how many, and ``all_failures`` how to see them."""
     lines = []
-    passed, ran, not_run = checks_passed(v)
-    summary = f"{passed} of {ran} checks passed" if ran else "no check ran"
-    if not_run:
-        summary += f", {not_run} not run"
+    summary = tally(v.checks).summary()  # counted as the TUI counts: one per line below
     head = f"{style.mark(v.status)} {v.exercise_id} {v.slug}: {style(v.status.value.upper(), _SYMBOLS[v.status][2])}"
     lines.append(f"{style(head, 'bold')}  ({summary}, {v.duration:.1f} s)")
     if v.message:
@@ -103,14 +100,6 @@ def verdict(v: Verdict, style: Style, *, next_step: str = "", failures: int | No
     return "\n".join(lines)
 
 
-def checks_passed(v: Verdict) -> tuple[int, int, int]:
-    """The checks of a verdict that passed, that ran (skipped ones did not), and that a
-    timeout or crash kept from running."""
-    ran = [c for c in v.checks if c.status not in (Status.SKIPPED, Status.NOT_RUN)]
-    return (sum(c.status is Status.PASSED for c in ran), len(ran),
-            sum(c.status is Status.NOT_RUN for c in v.checks))
-
-
 def check_all(rows: list[tuple[str, str, Verdict | None]], style: Style) -> str:
     """The end of `check --all`: one row per exercise (its address, slug, status, checks
     passed and time; a verdict of ``None``: not judged), then how many passed. Plain
@@ -120,8 +109,9 @@ def check_all(rows: list[tuple[str, str, Verdict | None]], style: Style) -> str:
         if v is None:
             table.append(("·" if style.unicode else "?", address, slug, "not judged", "", ""))
             continue
-        passed, ran, not_run = checks_passed(v)
-        checks = (f"{passed} of {ran}" if ran else "none ran") + (f", {not_run} not run" if not_run else "")
+        count = tally(v.checks)  # counted as the verdict above it and the TUI count
+        checks = (f"{count.passed} of {count.total}" if count.total else "none ran") + \
+            (f", {count.not_run} not run" if count.not_run else "")
         table.append((style.mark(v.status), address, slug, v.status.value, checks, f"{v.duration:.1f} s"))
     widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
     lines = []

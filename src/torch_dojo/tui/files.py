@@ -18,6 +18,15 @@ from torch_dojo import filesafe
 MAX_BYTES = 512 * 1024  # beyond this, the file is not drawn (it is still checked)
 
 
+def signature(path: Path) -> tuple[int, int] | None:
+    """What changes when a file is saved: its modification time and size."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def problem(path: Path) -> str:
     """Why ``path`` is not a Python file torch-dojo can read (``filesafe.file_problem``), with
     what to do in the workbook; "" when it is one, or when nothing is there at all (a missing

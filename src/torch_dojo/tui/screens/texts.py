@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from torch_dojo.session import Session
 from torch_dojo.tui import keys
+from torch_dojo.tui.widgets.title import shown_path
 
 
 def welcome(session: Session) -> str:
@@ -12,7 +13,7 @@ def welcome(session: Session) -> str:
 
 **{session.title}**: {total} exercises, each a small Python file you complete.
 
-Your files are in **`{session.workspace.root}`**, one per exercise. They are yours: open
+Your files are in **`{shown_path(session.workspace.root)}`**, one per exercise. They are yours: open
 the current one in any editor (or press `e`), write the code its docstring asks for, and
 **save**. Every save runs hidden checks in a separate process, and this screen shows what
 passed, what was expected, and a hint aimed at your mistake.
@@ -32,7 +33,7 @@ You finished **{session.title}**: {len(session.exercises)} of
 
 - Compare your files with the reference solutions (`s` on any exercise).
 - Run the whole pack headless, as a CI job would: `torch-dojo check --all`.
-- Your files stay in `{session.workspace.root}`; `x` resets one to practise again.
+- Your files stay in `{shown_path(session.workspace.root)}`; `x` resets one to practise again.
 """
 
 

@@ -17,12 +17,11 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from torch_dojo import runner
@@ -32,33 +31,29 @@ from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner.environment import probe
 from torch_dojo.workspace import WorkspaceError
 from torch_dojo.tui import editor, files, keys
+from torch_dojo.tui.files import signature
 from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
                                      Polling)
 from torch_dojo.tui.screens import texts
 from torch_dojo.tui.screens.confirm import ConfirmScreen
 from torch_dojo.tui.screens.message import MessageScreen
 from torch_dojo.tui.screens.solution import SolutionScreen
+from torch_dojo.tui.toasts import HintToast
 from torch_dojo.tui.watch import Watcher
 from torch_dojo.tui.widgets.charts import ChartView
 from torch_dojo.tui.widgets.docs import DocsView
+from torch_dojo.tui.widgets.chrome import DojoFooter, DojoHeader
 from torch_dojo.tui.widgets.exercise_list import ExerciseList
 from torch_dojo.tui.widgets.output import OutputView
 from torch_dojo.tui.widgets.source import SourceView
 from torch_dojo.tui.widgets.status_line import StatusLine
 from torch_dojo.tui.widgets.task import TaskView
+from torch_dojo.tui.widgets.title import ExerciseTitle
 from torch_dojo.tui.widgets.verdict import VerdictView
 from torch_dojo.session import Unsaved, Session, WorkspaceGone
 
 NARROW = 90  # columns
-
-
-def signature(path: Path) -> tuple[int, int] | None:
-    """What changes when a file is saved: its modification time and size."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+FOLLOW_S = 1.0  # how often the progress file is looked at for changes made by another torch-dojo
 
 
 class WorkbookScreen(Screen):
@@ -85,11 +80,11 @@ class WorkbookScreen(Screen):
                                lambda reason: self.post_message(Polling(reason)))
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield DojoHeader()
         with Horizontal(id="body"):
             yield ExerciseList(id="sidebar")
             with Vertical(id="main"):
-                yield Label("", id="title")
+                yield ExerciseTitle(id="title")
                 yield StatusLine(id="status")
                 with TabbedContent(id="tabs"):
                     with TabPane("Task", id="task"):
@@ -104,9 +99,10 @@ class WorkbookScreen(Screen):
                         yield ChartView()
                     with TabPane("Docs", id="docs"):
                         yield DocsView(self._docs)
-        yield Footer()
+        yield DojoFooter()
 
     def on_mount(self) -> None:
+        self.hint_toast = HintToast(self.app)
         self.app.sub_title = "looking for torch…"
         self.show_exercise(self.current)
         self.call_after_refresh(self.after_first_paint)
@@ -116,9 +112,18 @@ class WorkbookScreen(Screen):
         elif self.session.status(self.current) != "not tried":
             self.start_check(self.current, "where you left off")
 
+    def follow_progress(self) -> None:
+        """Progress changed on disk (a `torch-dojo hint` or `check` in another terminal): show it."""
+        if self.session.follow():
+            self.redraw_list()
+            self.query_one(TaskView).show(self.current, str(self.session.file_for(self.current)),
+                                          self.session.hints_shown(self.current))
+            self.show_verdict(self.current)
+
     def after_first_paint(self) -> None:
         """Start what competes for the two cores only once the learner sees the workbook."""
         self.watcher.start()
+        self.set_interval(FOLLOW_S, self.follow_progress)
         if self._warm_up is not None:
             self._warm_up()
         # A plain daemon thread, not a worker: quitting must not wait for torch to import.
@@ -137,11 +142,11 @@ class WorkbookScreen(Screen):
     def show_exercise(self, exercise: Exercise) -> None:
         self.current = exercise
         wb = self.session
+        self.hint_toast.leave(wb.key(exercise))
         file = wb.file_for(exercise)
         verdict = wb.verdicts.get(wb.key(exercise))
         pack = f"{exercise.pack} · " if len(wb.packs) > 1 else ""
-        self.query_one("#title", Label).update(Text.assemble(f"{pack}{exercise.id} · {exercise.title}  ",
-                                                             (str(file), "dim")))
+        self.query_one(ExerciseTitle).show(f"{pack}{exercise.id} · {exercise.title}", file)
         self.redraw_list()
         self.query_one(TaskView).show(exercise, str(file), wb.hints_shown(exercise))
         self.query_one(SourceView).show(file)
@@ -155,6 +160,8 @@ class WorkbookScreen(Screen):
         verdict = self.session.verdicts.get(self.session.key(exercise))
         status = self.session.status(exercise)
         self.query_one(VerdictView).show(exercise, verdict, status)
+        if self.running == self.session.key(exercise):  # what is shown is of the file as it was
+            self.query_one(VerdictView).checking()
         self.query_one(OutputView).show(verdict)
         self.query_one(ChartView).show(verdict)
         if self.gone:
@@ -179,6 +186,8 @@ class WorkbookScreen(Screen):
         self._checked[self.session.file_for(exercise)] = signature(self.session.file_for(exercise))
         self.running = self.session.key(exercise)
         self.query_one(StatusLine).running(why)
+        if exercise == self.current:
+            self.query_one(VerdictView).checking()
         self.redraw_list()
         self.run_checks(exercise, why)
 
@@ -314,13 +323,13 @@ class WorkbookScreen(Screen):
             self.said_saved(self.session.not_saved)
             self.show_verdict(exercise)
         self.query_one(TaskView).show(exercise, str(self.session.file_for(exercise)),
-                                      self.session.hints_shown(exercise))
+                                      self.session.hints_shown(exercise), at_hints=True)
         self.query_one(TabbedContent).active = "task"
         if hint is None:
-            self.notify("Every hint is out already. Press s for the reference solution.")
+            self.notify("Every hint is out already. Press s for the reference solution.", timeout=5)
         else:
             shown = len(self.session.hints_shown(exercise))
-            self.notify(hint, title=f"Hint {shown} of {len(exercise.hints)}", timeout=12)
+            self.hint_toast.show(self.session.key(exercise), hint, f"Hint {shown} of {len(exercise.hints)}")
 
     def action_solution(self) -> None:
         exercise = self.current

@@ -38,12 +38,39 @@ class Timings:
         return next((n for n, c, g in zip(self.sizes, self.cpu, self.cuda) if g < c), None)
 
 
-def losses_of(data: object) -> list[float] | None:
-    try:
-        losses = [float(x) for x in data]  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return None
-    return losses or None
+@dataclass(frozen=True)
+class Losses:
+    """A loss curve: ``values[i]`` is the loss at step ``steps[i]`` (1-based), of a run of
+    ``total`` steps. A check records a plain list (one loss a step) or, for a long run
+    sampled every few steps, ``{"values": [...], "every": 10, "steps": 300}``."""
+    steps: list[int]
+    values: list[float]
+    total: int
+
+    @classmethod
+    def from_data(cls, data: object) -> "Losses | None":
+        every, total = 1, None
+        if isinstance(data, dict):
+            try:
+                every = int(data.get("every", 1))
+                total = int(data["steps"]) if "steps" in data else None
+            except (TypeError, ValueError):
+                return None
+            data = data.get("values")
+        try:
+            values = [float(x) for x in data]  # type: ignore[union-attr]
+        except (TypeError, ValueError):
+            return None
+        if not values or every < 1:
+            return None
+        steps = [1 + n * every for n in range(len(values))]
+        return cls(steps, values, max(total or 0, steps[-1]))
+
+    def note(self) -> str:
+        sampled = f", drawn every {self.steps[1] - self.steps[0]} steps" if len(self.steps) > 1 and \
+            self.steps[1] - self.steps[0] > 1 else ""
+        return (f"Training loss over {self.total} steps{sampled}: first {self.values[0]:.3g}, "
+                f"last {self.values[-1]:.3g}")
 
 
 class ChartView(Vertical):
@@ -57,9 +84,9 @@ class ChartView(Vertical):
             plot.remove()
         note = self.query_one("#chart-note", Static)
         data = verdict.data if verdict else {}
-        losses, timings = losses_of(data.get("losses")), Timings.from_data(data.get("timings"))
+        losses, timings = Losses.from_data(data.get("losses")), Timings.from_data(data.get("timings"))
         if losses:
-            note.update(f"Training loss over {len(losses)} steps, first {losses[0]:.3g}, last {losses[-1]:.3g}")
+            note.update(losses.note())
             self.mount(self._loss_plot(losses))
         elif timings:
             note.update(self._timing_note(timings))
@@ -78,12 +105,14 @@ class ChartView(Vertical):
                 "CPU and GPU time per matrix size: the GPU never won at these sizes")
 
     @staticmethod
-    def _loss_plot(losses: list[float]):
+    def _loss_plot(losses: Losses):
         from textual_plotext import PlotextPlot
 
         plot = PlotextPlot(classes="chart")
         plt = plot.plt
-        plt.plot(list(range(1, len(losses) + 1)), losses, marker="braille", label="loss")
+        plt.plot(losses.steps, losses.values, marker="braille", label="loss")
+        ticks = sorted({round(losses.steps[0] + n * (losses.steps[-1] - losses.steps[0]) / 4) for n in range(5)})
+        plt.xticks(ticks, [str(t) for t in ticks])  # steps are whole numbers, not 73.5
         plt.xlabel("step")
         plt.ylabel("loss")
         return plot

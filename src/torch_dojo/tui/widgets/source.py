@@ -17,14 +17,22 @@ from torch_dojo.tui.files import read_source
 
 
 class SourceView(VerticalScroll):
+    """Long lines wrap under their own line number (never a sideways scroll); a file of
+    another exercise is shown from its top, the same file again where the learner was."""
+
+    _path: Path | None = None
+
     def compose(self):
         yield Static(id="source-body")
 
     def show(self, path: Path) -> None:
         text, why = read_source(path)
         body = self.query_one("#source-body", Static)
+        if path != self._path:
+            self._path = path
+            self.scroll_home(animate=False)
         if text is None:
             body.update(Text(why))
             return
-        body.update(Syntax(text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark",
+        body.update(Syntax(text, "python", line_numbers=True, word_wrap=True, theme="ansi_dark",
                            background_color="default"))

@@ -1,40 +1,62 @@
-"""The last verdict, check by check: name, passed or not, the message and the hint."""
+"""The last verdict, check by check: name, passed or not, the message and the hint.
+
+While a check of the file runs, the last verdict stays readable but is marked as the
+verdict of the file as it was (``checking``): the learner never reads an old verdict as
+the new one.
+"""
 
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from torch_dojo.pack import Exercise
-from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped
+from torch_dojo.verdict import NOT_YOUR_FAULT, CheckRow, Status, Verdict, case_of, rows, tally
 from torch_dojo.tui.widgets.exercise_list import MARKS
 
 
+def hanging(mark: Text, text: Text) -> Table:
+    """``mark`` then ``text``, its wrapped lines indented under the text, not the mark: a
+    continuation never reads as a check of its own."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(mark, text)
+    return grid
+
+
+def row_line(row: CheckRow) -> Table:
+    mark, style = MARKS[row.status.value]
+    line = Text(row.name)
+    if len(row.cases) > 1:
+        if row.failing:
+            later = f"; not run for {', '.join(case_of(c.name) for c in row.not_run)}" if row.not_run else ""
+            line.append(f"  (fails for {', '.join(case_of(c.name) for c in row.failing)}{later})", style="dim")
+        else:
+            line.append(f"  ({len(row.cases)} cases)", style="dim")
+    return hanging(Text(mark, style=style), line)
+
+
 def verdict_lines(verdict: Verdict) -> RenderableType:
-    ran = [c for c in verdict.checks if c.status is not Status.SKIPPED]
-    passed = sum(c.status is Status.PASSED for c in ran)
     mark, style = MARKS[verdict.status.value]
-    summary = f"{passed} of {len(ran)} checks passed" if ran else "no check ran"
     parts: list[RenderableType] = [Text.assemble(
-        (f"{mark} {verdict.status.value.upper()}", f"bold {style}"), f"  {summary}, {verdict.duration:.1f} s")]
+        (f"{mark} {verdict.status.value.upper()}", f"bold {style}"),
+        f"  {tally(verdict.checks).summary()}, {verdict.duration:.1f} s")]
     if verdict.message:
         parts.append(Padding(Text(verdict.message), (1, 0, 0, 2)))
     parts.append(Text(""))
-    for name, cases in grouped(verdict.checks):
-        failing = [c for c in cases if c.status not in (Status.PASSED, Status.SKIPPED)]
-        first = failing[0] if failing else cases[0]
-        mark, style = MARKS[first.status.value]
-        line = Text.assemble((mark, style), " ", name)
-        if len(cases) > 1:
-            line.append(f"  (fails for {', '.join(case_of(c.name) for c in failing)})" if failing
-                        else f"  ({len(cases)} cases)", style="dim")
-        parts.append(line)
-        if first.status is Status.SKIPPED and first.message:
+    for row in rows(verdict.checks):
+        parts.append(row_line(row))
+        first = row.shown
+        if row.status is Status.SKIPPED and first.message:
             parts.append(Padding(Text(f"skipped: {first.message}", style="dim"), (0, 0, 0, 4)))
-        elif failing:
+        elif row.status is Status.NOT_RUN:
+            parts.append(Padding(Text("not run", style="dim"), (0, 0, 0, 4)))
+        elif row.failing:
             if first.message and first.message != verdict.message:
                 parts.append(Padding(Text(first.message), (0, 0, 0, 4)))
             if first.blame == "check":  # the check's own bug: say so, whatever its hint
@@ -51,11 +73,20 @@ def verdict_lines(verdict: Verdict) -> RenderableType:
 
 
 class VerdictView(VerticalScroll):
+    _shown = False  # a verdict is in the body (not the words of an exercise not checked yet)
+
     def compose(self):
+        yield Static(id="verdict-checking")
         yield Static(id="verdict-body")
+
+    def on_mount(self) -> None:
+        self.query_one("#verdict-checking").display = False
 
     def show(self, exercise: Exercise, verdict: Verdict | None, status: str) -> None:
         body = self.query_one("#verdict-body", Static)
+        self.query_one("#verdict-checking").display = False
+        self.remove_class("-stale")
+        body.display, self._shown = True, verdict is not None
         if verdict is not None:
             body.update(verdict_lines(verdict))
         elif status == "not tried":
@@ -63,6 +94,18 @@ class VerdictView(VerticalScroll):
                              "save. Press r to run them now."))
         else:
             body.update(Text(f"Last time it {status_phrase(status)}. Press r to check it again."))
+        self.scroll_home(animate=False)
+
+    def checking(self) -> None:
+        """A check of the file runs: a verdict below is of the file as it was (dimmed); the
+        words of an exercise not checked yet ("Not checked yet…") go."""
+        note = self.query_one("#verdict-checking", Static)
+        note.update(Text.assemble(("⟳ Checking your file as it is now…", "bold cyan"),
+                                  "  What follows is the last verdict, of the file as it was before."
+                                  if self._shown else ""))
+        note.display = True
+        self.query_one("#verdict-body").display = self._shown
+        self.add_class("-stale")
         self.scroll_home(animate=False)
 
 
