@@ -23,7 +23,7 @@ def test_verdicts_and_hints_are_remembered(tmp_path):
     progress.update(path, lambda s: setattr(s.of("add"), "hints_shown", 2))
     entry = progress.load(path).of("add")
     assert (entry.status, entry.ever_passed, entry.hints_shown) == ("failed", True, 2)
-    assert json.loads(path.read_text())["version"] == 1
+    assert json.loads(path.read_text())["version"] == progress.VERSION == 2
 
 
 def test_a_corrupted_file_is_set_aside_with_a_warning(tmp_path):
@@ -73,7 +73,7 @@ def test_a_writer_killed_mid_save_leaves_a_readable_file(tmp_path):
         writer.join()
         state = progress.load(path)
         assert not state.warning
-        assert json.loads(path.read_text())["version"] == 1
+        assert json.loads(path.read_text())["version"] == progress.VERSION
 
 
 # Nothing the file holds stops the learner, and nothing in it is lost (issue 12) ------------
@@ -111,10 +111,10 @@ def test_unknown_fields_and_a_bom_survive_a_save(tmp_path):
 
 def test_a_newer_schema_is_read_but_never_written(tmp_path):
     path = tmp_path / "progress.json"
-    text = json.dumps({"version": 2, "exercises": {"add": {"status": "passed", "ever_passed": True}}})
+    text = json.dumps({"version": 3, "exercises": {"add": {"status": "passed", "ever_passed": True}}})
     path.write_text(text)
     state = progress.load(path)
-    assert state.of("add").ever_passed and "made by a newer torch-dojo (schema 2)" in state.warning
+    assert state.of("add").ever_passed and "made by a newer torch-dojo (schema 3)" in state.warning
     assert "upgrade" in state.warning
     try:
         progress.record_verdict(path, "add", "failed")

@@ -54,3 +54,13 @@ class EnvironmentFound(Message):
 class ExerciseChosen(Message):
     """The learner picked an exercise in the list."""
     exercise: Exercise
+
+
+@dataclass
+class ReviewChecked(Message):
+    """A review copy was judged (and the review recorded); ``verdict`` is None when the runner
+    itself failed, and ``error`` says how."""
+    exercise: Exercise
+    verdict: Verdict | None
+    copy: Path
+    error: str = ""

@@ -37,6 +37,7 @@ from torch_dojo.tui.screens import texts
 from torch_dojo.tui.screens.confirm import ConfirmScreen
 from torch_dojo.tui.screens.message import MessageScreen
 from torch_dojo.tui.screens.solution import SolutionScreen
+from torch_dojo.tui.reviewing import ReviewActions, welcome_back
 from torch_dojo.tui.watch import Watcher
 from torch_dojo.tui.widgets.charts import ChartView
 from torch_dojo.tui.widgets.exercise_list import ExerciseList
@@ -59,7 +60,7 @@ def signature(path: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-class WorkbookScreen(Screen):
+class WorkbookScreen(ReviewActions, Screen):
     BINDINGS = keys.bindings()
 
     def __init__(self, session: Session, *, check=runner.check, probe=probe,
@@ -110,6 +111,8 @@ class WorkbookScreen(Screen):
             self.app.push_screen(MessageScreen(texts.welcome(self.session)))
         elif self.session.status(self.current) != "not tried":
             self.start_check(self.current, "where you left off")
+        if not self.first_run and (back := welcome_back(self.session)):
+            self.app.push_screen(MessageScreen(back))
 
     def after_first_paint(self) -> None:
         """Start what competes for the two cores only once the learner sees the workbook."""
@@ -139,6 +142,8 @@ class WorkbookScreen(Screen):
                                                              (str(file), "dim")))
         self.redraw_list()
         self.query_one(TaskView).show(exercise, str(file), wb.hints_shown(exercise))
+        wb.opened(exercise)  # where its record's "time to pass" starts
+        self.show_record(exercise)
         self.query_one(SourceView).show(file)
         self.show_verdict(exercise)
         if self.running == wb.key(exercise):
@@ -203,6 +208,7 @@ class WorkbookScreen(Screen):
         self.said_saved(message.unsaved)
         if message.exercise == self.current:
             self.show_verdict(self.current)
+            self.show_record(self.current)
             self.query_one(SourceView).show(self.session.file_for(self.current))
             self.query_one(TabbedContent).active = "verdict"
         self.redraw_list()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from torch_dojo.pack import Exercise
 
@@ -24,6 +24,7 @@ def task_markdown(exercise: Exercise, file: str, hints: list[str]) -> str:
 class TaskView(VerticalScroll):
     def compose(self):
         yield Markdown(id="task-body")
+        yield Static("", id="task-record")  # the learner's record of the exercise (tui/reviewing.py)
 
     def show(self, exercise: Exercise, file: str, hints: list[str]) -> None:
         self.query_one(Markdown).update(task_markdown(exercise, file, hints))
