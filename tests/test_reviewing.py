@@ -7,7 +7,6 @@ runner on a review copy); the day is told through $TORCH_DOJO_NOW.
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from rich.console import Console
@@ -21,6 +20,8 @@ from torch_dojo.tui.app import DojoApp
 from torch_dojo.tui.screens.message import MessageScreen
 from torch_dojo.tui.screens.workbook import WorkbookScreen
 from torch_dojo.verdict import CheckResult, Status, Verdict
+
+from test_tui import until
 
 GOOD_ADD = "def add(a, b):\n    return a + b\n"
 CPU_ONLY = Environment(python="3.11", torch="2.13.0+cpu", distributed=True, torchrun=True)
@@ -53,13 +54,6 @@ def found(tmp_path, mini_pack, monkeypatch) -> workspace.Workspace:
 
 def app_on(mini_pack, found) -> DojoApp:
     return DojoApp(Session.open(mini_pack, found), check=by_content, probe=lambda: CPU_ONLY)
-
-
-async def until(pilot, condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the app did not get there in time"
-        await pilot.pause(0.05)
 
 
 def text_of(app, selector: str) -> str:
