@@ -84,7 +84,7 @@ class Progress:
     read_only: str = ""  # why this progress must never be saved over the file ("" : it may be)
     version: int = VERSION
     device: str = ""  # this progress file's random id, which its attempts are counted under
-    problems: list[str] = field(default_factory=list, repr=False)  # each field reset as it was read
+    problems: list[str] = field(default_factory=list, repr=False, compare=False)  # each field reset as read
     extra: dict[str, Any] = field(default_factory=dict, repr=False)  # top-level fields a newer version wrote
 
     def of(self, key: str) -> ExerciseProgress:

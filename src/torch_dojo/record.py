@@ -46,7 +46,7 @@ def line(entry: ExerciseProgress, today: date | None = None) -> str:
         took = time_to_pass(entry)
         parts = [f"First passed {entry.first_passed_at.replace('T', ' ')[:16]}",
                  f"on check {entry.attempts_to_pass}" if entry.attempts_to_pass else "",
-                 f"{_times(entry.hints_before_pass or 0, 'hint')} before it",
+                 f"{_times(entry.hints_before_pass, 'hint')} before it" if entry.hints_before_pass else "no hint",
                  f"{duration(took)} after you first opened it" if took is not None else ""]
         text = ", ".join(p for p in parts if p) + f" · {_times(checks, 'check')} in all"
     elif entry.ever_passed:
