@@ -146,6 +146,16 @@ def test_garbage_is_not_an_export(tmp_path, content):
         transfer.read(target, "mini")
 
 
+def test_a_folder_a_pipe_or_nothing_is_not_an_export(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe")
+    for source, says in ((tmp_path, "is not a file"), (tmp_path / "pipe", "is not a file"),
+                         (tmp_path / "none.json", "there is no file at")):
+        with pytest.raises(transfer.TransferError, match=says):
+            transfer.read(source, "mini")
+
+
 def test_an_export_replaces_an_earlier_export_but_no_other_file(tmp_path):
     target = exported(tmp_path, Progress())
     transfer.export(Progress(exercises={"add": entry(hints_shown=1)}), "mini", target)  # an export: replaced

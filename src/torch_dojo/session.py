@@ -11,6 +11,9 @@ for a pack beyond the workspace's first), so two packs may share slugs.
 Progress is read and written through progress.py (atomic, locked), so a `torch-dojo check`
 in another terminal is never lost.
 
+The learner's record (checks, first pass) is kept by progress itself as verdicts are
+recorded; reviews (review.py) are worked on a copy of the starter, never the learner's file.
+
 A save that fails (a read-only or full disk, a workspace folder moved away) loses nothing
 already shown: the verdict, the hint or the reset stands for this session, and ``not_saved``
 says what could not be remembered and why. A workspace folder that moved or vanished is not

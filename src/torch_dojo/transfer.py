@@ -97,9 +97,12 @@ class Export:
 def read(source: Path, pack: str) -> Export:
     """The export in ``source``, for a workspace whose first pack is ``pack``; TransferError
     when it is not one this torch-dojo can merge."""
-    problem = filesafe.file_problem(source)
-    if problem:
-        raise TransferError(f"{problem}: give the path of a file made by `torch-dojo progress export`.")
+    if not os.path.lexists(source):
+        raise TransferError(f"there is no file at {source}: give the path of a file made by "
+                            "`torch-dojo progress export`.")
+    if not filesafe.is_regular(source):  # looked at, never opened: a pipe would block
+        raise TransferError(f"{source} is not a file (a folder, a pipe or a broken link): give the path of a file "
+                            "made by `torch-dojo progress export`.")
     try:
         data = json.loads(source.read_bytes().decode("utf-8-sig"))
     except OSError as err:
