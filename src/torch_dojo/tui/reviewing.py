@@ -82,7 +82,9 @@ def result(exercise: Exercise, verdict: Verdict, copy: Path, when: str) -> str:
 
 
 class ReviewActions:
-    """The workbook's `v`: start a review, or check the one under way."""
+    """The workbook's `v`: start a review, or check the one under way. Mixed into the
+    ``WorkbookScreen``, whose ``session``, ``current``, check function (``_check``) and
+    redrawing methods it uses; it adds ``show_record`` for the screen."""
 
     def action_review(self) -> None:
         session: Session = self.session
