@@ -288,7 +288,7 @@ def _escaped_pack_title(dest: Path) -> None:
     manifest.write_text(text[:first] + 'title = "Mini \\u001b]0;owned\\u0007 pack"\n' + text[text.index("\n", first) + 1:])
 
 
-NEWER = json.dumps({"version": 2, "exercises": {"add": {"status": "passed", "hints_shown": 1, "ever_passed": True,
+NEWER = json.dumps({"version": 3, "exercises": {"add": {"status": "passed", "hints_shown": 1, "ever_passed": True,
                                                          "streak": 3}}, "settings": {"theme": "dark"}})
 WRONG_TYPES = json.dumps({"version": 1, "exercises": {
     "add": {"status": ["passed"], "hints_shown": "1", "ever_passed": True},
@@ -317,7 +317,7 @@ CASES = [
     Case('"ever_passed": "no" does not unlock the solution', ("solution", "01"), 1, ("opens once your file passes",),
          _progress(json.dumps({"version": 1, "exercises": {"add": {"ever_passed": "no"}}}))),
     Case("newer schema, hint: shown, file never rewritten", ("hint", "01"), 0,
-         ("newer torch-dojo (schema 2)", "upgrade", "Hint 2 of 2"), _progress(NEWER), _progress_is(NEWER)),
+         ("newer torch-dojo (schema 3)", "upgrade", "Hint 2 of 2"), _progress(NEWER), _progress_is(NEWER)),
     Case("newer schema, check: verdict shown, file kept", ("check", "01"), 1,
          ("NotImplementedError", "newer torch-dojo", "could not be saved"), _progress(NEWER), _progress_is(NEWER)),
     Case("unknown fields of this schema are kept", ("hint", "01"), 0, ("Hint 2 of 2",),

@@ -23,7 +23,7 @@ def test_verdicts_and_hints_are_remembered(tmp_path):
     progress.update(path, lambda s: setattr(s.of("add"), "hints_shown", 2))
     entry = progress.load(path).of("add")
     assert (entry.status, entry.ever_passed, entry.hints_shown) == ("failed", True, 2)
-    assert json.loads(path.read_text())["version"] == 1
+    assert json.loads(path.read_text())["version"] == progress.VERSION == 2
 
 
 def test_a_corrupted_file_is_set_aside_with_a_warning(tmp_path):
@@ -73,7 +73,7 @@ def test_a_writer_killed_mid_save_leaves_a_readable_file(tmp_path):
         writer.join()
         state = progress.load(path)
         assert not state.warning
-        assert json.loads(path.read_text())["version"] == 1
+        assert json.loads(path.read_text())["version"] == progress.VERSION
 
 
 # Nothing the file holds stops the learner, and nothing in it is lost (issue 12) ------------
@@ -111,10 +111,10 @@ def test_unknown_fields_and_a_bom_survive_a_save(tmp_path):
 
 def test_a_newer_schema_is_read_but_never_written(tmp_path):
     path = tmp_path / "progress.json"
-    text = json.dumps({"version": 2, "exercises": {"add": {"status": "passed", "ever_passed": True}}})
+    text = json.dumps({"version": 3, "exercises": {"add": {"status": "passed", "ever_passed": True}}})
     path.write_text(text)
     state = progress.load(path)
-    assert state.of("add").ever_passed and "made by a newer torch-dojo (schema 2)" in state.warning
+    assert state.of("add").ever_passed and "made by a newer torch-dojo (schema 3)" in state.warning
     assert "upgrade" in state.warning
     try:
         progress.record_verdict(path, "add", "failed")
@@ -193,3 +193,63 @@ def test_a_check_that_fails_again_shows_its_second_hint_until_it_passes(tmp_path
     assert shown.checks[0].hint == "the idea"  # a nudge again after a pass
     shown, _ = progress.record_checked(path, "other", verdict(Status.FAILED))
     assert shown.checks[0].hint == "the idea"  # another exercise's failures are its own
+
+
+# The learner's record (schema 2), and a file of schema 1 migrated (issue 17) ---------------
+
+TODAYS_FORMAT = {"version": 1, "theme": "dark", "exercises": {  # what torch-dojo wrote before schema 2
+    "add": {"status": "passed", "hints_shown": 2, "ever_passed": True, "last_checked": "2026-11-20T10:00:00",
+            "failing": [], "streak": 3},
+    "greet": {"status": "failed", "hints_shown": 1, "ever_passed": False, "last_checked": "2026-11-21T10:00:00",
+              "failing": ["greets"]},
+    "mlcourse/add": {"status": "not tried", "hints_shown": 0, "ever_passed": True, "last_checked": "",
+                     "failing": []}}}
+
+
+def test_a_file_of_schema_1_migrates_on_read_and_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_DOJO_NOW", "2026-12-01T12:00")
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps(TODAYS_FORMAT))
+    state = progress.load(path)
+    assert not state.warning and not state.read_only
+    add, greet = state.of("add"), state.of("greet")
+    assert (add.status, add.hints_shown, add.ever_passed, add.last_checked) == ("passed", 2, True, "2026-11-20T10:00:00")
+    assert (greet.status, greet.failing, greet.hints_shown) == ("failed", ["greets"], 1)
+    assert add.review_due == "2026-11-21" and greet.review_due == ""  # passed: due a day after its last check
+    assert state.of("mlcourse/add").review_due == "2026-12-02"  # no date known: as if passed today
+    assert add.first_passed_at == "" and add.attempts_to_pass is None  # not known, so not made up
+    progress.reveal_hint(path, "greet", 2)  # any save writes schema 2, with everything kept
+    saved = json.loads(path.read_text())
+    assert saved["version"] == 2 and saved["theme"] == "dark" and saved["exercises"]["add"]["streak"] == 3
+    for key, old in TODAYS_FORMAT["exercises"].items():
+        assert {k: saved["exercises"][key][k] for k in old} == {**old, **({"hints_shown": 2} if key == "greet" else {})}
+    assert progress.load(path).of("add").review_due == "2026-11-21"  # migrated once, not again
+
+
+def test_checks_are_counted_and_the_first_pass_remembers_what_it_took(tmp_path, monkeypatch):
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv("TORCH_DOJO_NOW", "2026-12-01T09:00")
+    progress.record_opened(path, "add")
+    monkeypatch.setenv("TORCH_DOJO_NOW", "2026-12-01T09:10")
+    progress.record_verdict(path, "add", "failed", ["sums"])
+    progress.reveal_hint(path, "add", 2)
+    monkeypatch.setenv("TORCH_DOJO_NOW", "2026-12-01T09:25")
+    progress.record_verdict(path, "add", "passed")
+    monkeypatch.setenv("TORCH_DOJO_NOW", "2026-12-02T08:00")
+    progress.record_verdict(path, "add", "passed")  # a later pass changes the count, not the first pass
+    progress.reveal_hint(path, "add", 2)
+    entry = progress.load(path).of("add")
+    assert entry.attempt_count == 3 and list(entry.attempts.values()) == [3]
+    assert (entry.first_opened, entry.first_passed_at) == ("2026-12-01T09:00:00", "2026-12-01T09:25:00")
+    assert (entry.attempts_to_pass, entry.hints_before_pass, entry.review_due) == (2, 1, "2026-12-02")
+    assert json.loads(path.read_text())["device"] == next(iter(entry.attempts))
+
+
+def test_record_fields_of_the_wrong_type_are_reset_alone(tmp_path):
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"version": 2, "device": 7, "exercises": {"add": {
+        "status": "passed", "attempts": {"a1": -1}, "attempts_to_pass": "2", "review_due": 3, "hints_before_pass": None}}}))
+    state = progress.load(path)
+    entry = state.of("add")
+    assert (entry.status, entry.attempts, entry.attempts_to_pass, entry.review_due) == ("passed", {}, None, "")
+    assert state.device == "" and "4 fields" in state.warning and '"attempts" was {"a1": -1}' in state.warning

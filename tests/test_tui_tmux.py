@@ -109,3 +109,35 @@ def test_a_read_only_workspace_shows_the_verdict_then_that_progress_was_not_save
     term.wait_for("Python has an operator")
     term.keys("q")
     term.wait_for("EXITED 0", timeout=20)
+
+
+def test_a_learner_back_the_next_day_is_told_what_is_due_and_starts_a_review(terminal, tmp_path):
+    """Passed yesterday (as far as $TORCH_DOJO_NOW says): the welcome back counts it, the list
+    marks it ↻, and v puts a fresh starter in .dojo/review/ beside the untouched solved file."""
+    from torch_dojo import progress
+
+    found = workspace.create(tmp_path / "torch-dojo", load_pack(MINI), path=str(MINI))
+    os.environ["TORCH_DOJO_NOW"] = "2026-12-01T10:00"
+    try:
+        progress.record_verdict(found.progress_file, "add", "passed")
+    finally:
+        del os.environ["TORCH_DOJO_NOW"]
+    solved = "def add(a, b):\n    return a + b\n"
+    (found.root / "01_add.py").write_text(solved)
+    term = terminal("env", "TORCH_DOJO_NOW=2026-12-02T10:00", sys.executable, "-m", "torch_dojo", "--pack", str(MINI))
+    screen = term.wait_for("Welcome back")
+    assert "1 is due" in screen
+    term.keys("Enter")
+    screen = term.wait_for("02 · Greet someone")
+    assert "↻ 01" in screen and "1 ↻ due" in screen
+    term.keys("v")
+    term.wait_for("Review: 01")
+    assert (found.state / "review" / "01_add.py").read_bytes() == (MINI / "exercises" / "01_add.py").read_bytes()
+    assert (found.root / "01_add.py").read_text() == solved
+    deadline = time.monotonic() + 30
+    while "Review: 01" in term.screen():  # the workbook shows through the dialog: wait until it went
+        assert time.monotonic() < deadline, term.screen()
+        term.keys("Enter")
+        time.sleep(0.5)
+    term.keys("q")
+    term.wait_for("EXITED 0")

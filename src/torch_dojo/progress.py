@@ -12,7 +12,11 @@ Nothing the file holds stops the learner, and nothing in it is lost:
   fields and entries this version does not know are kept as they are;
 - a file made by a newer torch-dojo (``"version"`` above ``VERSION``), or one that cannot be
   read at all (a folder, no permission), is shown as far as it can be and never written:
-  every save raises ``NotSaved`` saying why.
+  every save raises ``NotSaved`` saying why;
+- a file of an older schema is migrated as it is read, every field kept, and written in
+  this schema at the next save.
+
+What an entry holds, and how each field is checked and migrated: progress_schema.py.
 """
 
 from __future__ import annotations
@@ -21,19 +25,18 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from torch_dojo import verdict as verdicts  # the module; "verdict" is the value
+from torch_dojo.progress_schema import VERSION, ExerciseProgress, Progress, Unusable, parse
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; atomic replace still holds
     fcntl = None
 
-VERSION = 1
 _TEMP_PREFIX, _TEMP_SUFFIX = ".progress-", ".tmp"
 
 
@@ -42,109 +45,7 @@ class NotSaved(OSError):
     Its text says what failed and why; front ends show the verdict first, then this."""
 
 
-@dataclass
-class ExerciseProgress:
-    status: str = "not tried"  # the last verdict's status
-    hints_shown: int = 0
-    ever_passed: bool = False
-    last_checked: str = ""
-    failing: list[str] = field(default_factory=list)  # the checks that did not pass last time
-    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # fields a newer version wrote
-
-    def to_json(self) -> dict:
-        known = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
-        return {**self.extra, **known, "failing": list(self.failing)}
-
-
-def _is_str(value: object) -> bool:
-    return isinstance(value, str)
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _is_names(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-# each field's test; a value that fails it is reset to the default, alone
-_VALID: dict[str, Callable[[object], bool]] = {
-    "status": _is_str, "hints_shown": _is_count, "ever_passed": lambda v: isinstance(v, bool),
-    "last_checked": _is_str, "failing": _is_names,
-}
-
-
-@dataclass
-class Progress:
-    exercises: dict[str, ExerciseProgress] = field(default_factory=dict)
-    warning: str = ""  # what was wrong with the file (set aside, fields reset, not writable): say it once
-    read_only: str = ""  # why this progress must never be saved over the file ("" : it may be)
-    version: int = VERSION
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # top-level fields a newer version wrote
-
-    def of(self, key: str) -> ExerciseProgress:
-        """The entry of a slug (or PACK/SLUG), a fresh one when there is none yet."""
-        return self.exercises.setdefault(key, ExerciseProgress())
-
-    def record_verdict(self, slug: str, status: str, failing: list[str] | tuple[str, ...] = ()) -> None:
-        entry = self.of(slug)
-        entry.status = status
-        entry.failing = list(failing)
-        entry.ever_passed = entry.ever_passed or status == "passed"
-        entry.last_checked = datetime.now().isoformat(timespec="seconds")
-
-    def to_json(self) -> dict:
-        return {**self.extra, "version": VERSION,
-                "exercises": {k: v.to_json() for k, v in sorted(self.exercises.items())}}
-
-
-class _Unusable(ValueError):
-    """The file is not progress at all (not JSON, not an object of exercises)."""
-
-
-def _parse(raw: bytes) -> Progress:
-    """Progress from the file's bytes; raises _Unusable when there is nothing to keep."""
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as err:
-        raise _Unusable(f"it is not JSON ({err})") from None
-    if not isinstance(data, dict):
-        raise _Unusable(f"it holds a JSON {type(data).__name__}, not an object")
-    entries = data.get("exercises", {})
-    if not isinstance(entries, dict):
-        raise _Unusable(f"its \"exercises\" is a JSON {type(entries).__name__}, not an object")
-    problems: list[str] = []
-    version = data.get("version", VERSION)
-    if not _is_count(version) or version == 0:
-        problems.append(f"\"version\" was {json.dumps(version)}, read as {VERSION}")
-        version = VERSION
-    exercises = {}
-    for key, entry in entries.items():
-        if not isinstance(entry, dict):
-            problems.append(f"{key}: its entry was {json.dumps(entry)}, reset")
-            exercises[key] = ExerciseProgress()
-            continue
-        values, extra = {}, {}
-        for name, value in entry.items():
-            if name not in _VALID:
-                extra[name] = value
-            elif _VALID[name](value):
-                values[name] = list(value) if name == "failing" else value
-            else:
-                problems.append(f"{key}: \"{name}\" was {json.dumps(value)}, reset")
-        exercises[key] = ExerciseProgress(**values, extra=extra)
-    state = Progress(exercises, version=version,
-                     extra={k: v for k, v in data.items() if k not in ("version", "exercises")})
-    if problems:
-        shown = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
-        state.warning = (f"{_short(problems)} of your progress file had the wrong type and "
-                         f"{'was' if len(problems) == 1 else 'were'} reset ({shown}); everything else is kept.")
-    return state
-
-
-def _short(problems: list[str]) -> str:
-    return "One field" if len(problems) == 1 else f"{len(problems)} fields"
+__all__ = ["VERSION", "ExerciseProgress", "NotSaved", "Progress", "load", "save", "update"]
 
 
 def _read(path: Path) -> bytes | None:
@@ -190,8 +91,8 @@ def _load(path: Path, *, locked: bool) -> Progress:
     if raw is None:
         return Progress()
     try:
-        state = _parse(raw)
-    except _Unusable as err:
+        state = parse(raw)
+    except Unusable as err:
         return _set_aside(path, raw, str(err), locked=locked)
     return _newer(path, state) if state.version > VERSION else state
 
@@ -317,8 +218,18 @@ def reveal_hint(path: Path, slug: str, hints: int) -> Progress:
     def reveal(state: Progress) -> None:
         entry = state.of(slug)
         entry.hints_shown = min(entry.hints_shown + 1, hints)
+        state.record_opened(slug)  # a hint asked for: the exercise was open
 
     return update(path, reveal)
+
+
+def record_opened(path: Path, slug: str) -> Progress:
+    """The learner first saw the exercise (saved only the first time)."""
+    return update(path, lambda state: state.record_opened(slug))
+
+
+def record_review(path: Path, slug: str, passed: bool) -> Progress:
+    return update(path, lambda state: state.record_review(slug, passed))
 
 
 def mark_reset(path: Path, slug: str) -> Progress:

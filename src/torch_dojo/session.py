@@ -11,6 +11,9 @@ for a pack beyond the workspace's first), so two packs may share slugs.
 Progress is read and written through progress.py (atomic, locked), so a `torch-dojo check`
 in another terminal is never lost.
 
+The learner's record (checks, first pass) is kept by progress itself as verdicts are
+recorded; reviews (review.py) are worked on a copy of the starter, never the learner's file.
+
 A save that fails (a read-only or full disk, a workspace folder moved away) loses nothing
 already shown: the verdict, the hint or the reset stands for this session, and ``not_saved``
 says what could not be remembered and why. A workspace folder that moved or vanished is not
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from torch_dojo import progress, workspace
+from torch_dojo import clock, progress, review, workspace
 from torch_dojo.verdict import failing
 from torch_dojo.pack import Exercise, Pack
 from torch_dojo.verdict import Verdict
@@ -178,6 +181,23 @@ class Session:
         """``verdict`` as the learner sees it: second hints where the same check failed last time."""
         return progress.as_seen(self.state, self.key(exercise), verdict)
 
+    def record_of(self, exercise: Exercise) -> progress.ExerciseProgress:
+        """The learner's record of the exercise: attempts, first pass, review schedule."""
+        return self.state.of(self.key(exercise))
+
+    def reviews(self) -> tuple[list[review.Review], list[review.Review]]:
+        """The passed exercises due for review today (or earlier), and those due later."""
+        return review.schedule(((e, self.key(e), self.record_of(e).review_due) for e in self.exercises),
+                               clock.today())
+
+    def is_due(self, exercise: Exercise) -> bool:
+        due = review.due_date(self.record_of(exercise).review_due)
+        return due is not None and due <= clock.today()
+
+    def review_copy(self, exercise: Exercise) -> Path:
+        """Where a review of the exercise is worked on (review.py): never the learner's file."""
+        return review.copy_for(self.workspace, exercise)
+
     def gone(self) -> str:
         """What became of the workspace folder since the workbook opened it; "" when it is still there."""
         root, now = self.workspace.root, _identity(self.workspace.root)
@@ -295,6 +315,42 @@ class Session:
             self.not_saved = unsaved(err)
             self.state.of(key).status = "not tried"
         return backup
+
+    def opened(self, exercise: Exercise) -> None:
+        """The learner sees the exercise: the first time is remembered (where "time to pass"
+        starts). Nothing is said when it cannot be saved: it is only a note in the record."""
+        key = self.key(exercise)
+        if self.state.of(key).first_opened or self._guard() is not None:
+            return
+        try:
+            self.state = progress.record_opened(self.workspace.progress_file, key)
+        except OSError:
+            self.state.record_opened(key)  # kept for this session
+
+    def start_review(self, exercise: Exercise) -> Path:
+        """A fresh copy of the starter to review on (one in progress is kept); OSError or
+        WorkspaceGone when it cannot be made."""
+        gone = self.gone()
+        if gone:
+            raise WorkspaceGone(gone)
+        return review.start(self.workspace, exercise)
+
+    def reviewed(self, exercise: Exercise, verdict: Verdict) -> Unsaved | None:
+        """A review copy was judged: the schedule moves out (passed) or back to tomorrow, and a
+        copy that passed is put away so the next review starts afresh. Returns why the new
+        schedule was not saved, if it was not."""
+        key = self.key(exercise)
+        self.not_saved = self._guard()
+        if self.not_saved is None:
+            try:
+                self.state = progress.record_review(self.workspace.progress_file, key, verdict.passed)
+            except OSError as err:
+                self.not_saved = unsaved(err)
+        if self.not_saved is not None:
+            self.state.record_review(key, verdict.passed)
+        if verdict.passed and not self.gone():
+            review.put_away(self.workspace, self.review_copy(exercise), clock.now())
+        return self.not_saved
 
     def _guard(self) -> Unsaved | None:
         """Saving is refused when the workspace folder is gone: progress.py would make it again."""

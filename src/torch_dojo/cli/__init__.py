@@ -3,6 +3,7 @@
     parser.py    every command and option, declared in one place
     learning.py  the learner's commands (none, list, check, hint, solution, reset, doctor)
     packs.py     packs, pack verify, pack new
+    practice.py  review, progress export, progress import
     grading.py   grade
     reading.py   docs: PyTorch's documentation of an exercise's APIs
     context.py   what every command starts from (workspace, packs, session) and its warnings

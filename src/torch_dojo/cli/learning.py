@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from torch_dojo import __version__, catalog, filesafe, junit, progress, runner, workspace
+from torch_dojo import __version__, catalog, filesafe, junit, progress, record, runner, workspace
 from torch_dojo.cli import render, streams
 from torch_dojo.cli.progress_bar import ProgressBar
 from torch_dojo.cli.context import (UsageError, find_workspace, given_path, named_pack, not_saved, open_session,
@@ -88,7 +88,8 @@ def list_exercises(args: argparse.Namespace) -> int:
             rows.append({"id": e.id, "slug": e.slug, "pack": e.pack, "address": chosen.address(e), "title": e.title,
                          "chapter": e.chapter, "book": e.book,
                          "requires": sorted(e.requires), "file": str(found.file_for(e)) if found else None,
-                         "status": entry.status, "hints_shown": entry.hints_shown, "hints": len(e.hints)})
+                         "status": entry.status, "hints_shown": entry.hints_shown, "hints": len(e.hints),
+                         **_record_json(entry)})
         described = [{"name": p.name, "title": p.title, "version": p.version, "root": str(p.root)} for p in chosen.packs]
         print_json({"schema": LIST_SCHEMA, "pack": described[0] if len(described) == 1 else None,
                     "packs": described, "workspace": str(found.root) if found else None, "exercises": rows})
@@ -275,6 +276,15 @@ def _no_exercise(chosen: Selection, command: str, other: str = "") -> UsageError
     example = chosen.address(upcoming or chosen.exercises[0])
     which = f" ({example}: the first you have not passed)" if upcoming else ""
     return UsageError(f"say which exercise, by its id or slug: `torch-dojo {command} {example}`{which}{other}.")
+
+
+def _record_json(entry: progress.ExerciseProgress) -> dict:
+    """The learner's record of an exercise, as `list --json` gives it (docs/json.md)."""
+    took = record.time_to_pass(entry)
+    return {"attempts": entry.attempt_count, "first_passed_at": entry.first_passed_at or None,
+            "attempts_to_pass": entry.attempts_to_pass, "hints_before_pass": entry.hints_before_pass,
+            "seconds_to_pass": int(took.total_seconds()) if took is not None else None,
+            "review_due": entry.review_due or None}
 
 
 def _judgeable(file: Path, address: str) -> None:

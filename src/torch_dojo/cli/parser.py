@@ -7,6 +7,7 @@ from pathlib import Path
 
 from torch_dojo import __version__, workspace
 from torch_dojo.cli import learning, packs, render
+from torch_dojo.cli import practice
 from torch_dojo.cli.context import PACK_VAR
 from torch_dojo.cli.grading import grade
 from torch_dojo.cli.reading import docs
@@ -54,6 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
     resetting = commands.add_parser("reset", help="start an exercise over (your file is backed up)")
     resetting.add_argument("exercise", nargs="?", metavar="ID|SLUG")
     resetting.set_defaults(command=learning.reset)
+
+    reviewing = commands.add_parser(
+        "review", help="passed exercises that come back for practice; `review ID` starts or checks one",
+        description="Each exercise you pass comes back for review after 1, 3, 7 and 21 days (then every 21 "
+                    "days): `review ID` gives a fresh copy of its starter in .dojo/review/ (your solved file is "
+                    "not touched), and once you solved it there, `review ID` again checks it.")
+    reviewing.add_argument("exercise", nargs="?", metavar="ID|SLUG", help="start, or check, this exercise's review")
+    reviewing.add_argument("--json", action="store_true", help="list what is due as JSON (docs/json.md)")
+    reviewing.set_defaults(command=practice.review_command)
+
+    keeping = commands.add_parser("progress", help="carry your progress to another machine (export, import)")
+    keeping_commands = _Commands(keeping.add_subparsers(title="progress commands", metavar="COMMAND",
+                                                        required=True), common)
+    exporting = keeping_commands.add_parser("export", help="write your progress to FILE (JSON)")
+    exporting.add_argument("file", metavar="FILE")
+    exporting.set_defaults(command=practice.progress_export)
+    importing = keeping_commands.add_parser("import", help="merge an exported FILE into this workspace's progress")
+    importing.add_argument("file", metavar="FILE")
+    importing.set_defaults(command=practice.progress_import)
 
     listing_packs = commands.add_parser("packs", help="every pack available: built-in, installed, added")
     listing_packs.add_argument("--json", action="store_true", help="print one JSON document")

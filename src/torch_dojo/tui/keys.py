@@ -45,6 +45,9 @@ KEYS = (
         ("x", "reset the exercise to a fresh starter (your file is backed up first)")),
     Key("f", "filter", "Left to do", "Show what is left to do", "Toggle: only exercises not passed yet",
         ("f", "show only the exercises not passed yet")),
+    Key("v", "review", "Review", "Start a review", "Solve a passed exercise again on a fresh copy; v again checks it",
+        ("v", "review: solve a passed exercise again on a fresh copy (↻ in the list: due); v again checks it"),
+        footer=False),
     *(Key(str(n), f"tab('{tab}')", tab.title(), footer=False,
           help=("1 … 6", "task, verdict, your file, output, chart, docs") if n == 1 else None)
       for n, tab in enumerate(TABS, start=1)),

@@ -62,3 +62,13 @@ class DocsLoaded(Message):
     exercise: Exercise
     text: str
     failed: bool = False
+
+
+@dataclass
+class ReviewChecked(Message):
+    """A review copy was judged (and the review recorded); ``verdict`` is None when the runner
+    itself failed, and ``error`` says how."""
+    exercise: Exercise
+    verdict: Verdict | None
+    copy: Path
+    error: str = ""

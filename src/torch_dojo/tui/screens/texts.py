@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from torch_dojo import record
 from torch_dojo.session import Session
 from torch_dojo.tui import keys
 from torch_dojo.tui.widgets.title import shown_path
@@ -26,14 +27,20 @@ compare with. Your progress is saved as you go: quit with `q`, come back with `t
 
 
 def finished(session: Session) -> str:
+    summed = record.summary([(f"{e.id} {e.title}", session.record_of(e)) for e in session.exercises])
     return f"""# Every exercise passed
 
 You finished **{session.title}**: {len(session.exercises)} of
 {len(session.exercises)} exercises. Well done.
 
+{"### Your record" if summed else ""}
+
+{chr(10).join(f"- {line}" for line in summed)}
+
 - Compare your files with the reference solutions (`s` on any exercise).
 - Run the whole pack headless, as a CI job would: `torch-dojo check --all`.
 - Your files stay in `{shown_path(session.workspace.root)}`; `x` resets one to practise again.
+- What you passed comes back for review after 1, 3, 7 and 21 days (`v`, or `torch-dojo review`).
 """
 
 

@@ -38,6 +38,7 @@ from torch_dojo.tui.screens import texts
 from torch_dojo.tui.screens.confirm import ConfirmScreen
 from torch_dojo.tui.screens.message import MessageScreen
 from torch_dojo.tui.screens.solution import SolutionScreen
+from torch_dojo.tui.reviewing import ReviewActions, welcome_back
 from torch_dojo.tui.toasts import HintToast
 from torch_dojo.tui.watch import Watcher
 from torch_dojo.tui.widgets.charts import ChartView
@@ -56,7 +57,7 @@ NARROW = 90  # columns
 FOLLOW_S = 1.0  # how often the progress file is looked at for changes made by another torch-dojo
 
 
-class WorkbookScreen(Screen):
+class WorkbookScreen(ReviewActions, Screen):
     BINDINGS = keys.bindings()
 
     def __init__(self, session: Session, *, check=runner.check, probe=probe,
@@ -111,6 +112,8 @@ class WorkbookScreen(Screen):
             self.app.push_screen(MessageScreen(texts.welcome(self.session)))
         elif self.session.status(self.current) != "not tried":
             self.start_check(self.current, "where you left off")
+        if not self.first_run and (back := welcome_back(self.session)):
+            self.app.push_screen(MessageScreen(back))
 
     def follow_progress(self) -> None:
         """Progress changed on disk (a `torch-dojo hint` or `check` in another terminal): show it."""
@@ -149,6 +152,8 @@ class WorkbookScreen(Screen):
         self.query_one(ExerciseTitle).show(f"{pack}{exercise.id} · {exercise.title}", file)
         self.redraw_list()
         self.query_one(TaskView).show(exercise, str(file), wb.hints_shown(exercise))
+        wb.opened(exercise)  # where its record's "time to pass" starts
+        self.show_record(exercise)
         self.query_one(SourceView).show(file)
         self.query_one(DocsView).show(exercise)
         self.show_verdict(exercise)
@@ -218,6 +223,7 @@ class WorkbookScreen(Screen):
         self.said_saved(message.unsaved)
         if message.exercise == self.current:
             self.show_verdict(self.current)
+            self.show_record(self.current)
             self.query_one(SourceView).show(self.session.file_for(self.current))
             self.query_one(TabbedContent).active = "verdict"
         self.redraw_list()

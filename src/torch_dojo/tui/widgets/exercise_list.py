@@ -21,8 +21,11 @@ MARKS = {
 }
 
 
-def entry(exercise: Exercise, status: str, missing: str) -> Text:
-    mark, style = MARKS.get(status, ("?", ""))
+DUE = ("↻", "yellow")  # passed, and due for review (review.py)
+
+
+def entry(exercise: Exercise, status: str, missing: str, due: bool = False) -> Text:
+    mark, style = DUE if due and status == "passed" else MARKS.get(status, ("?", ""))
     text = Text.assemble((mark, style), " ", (exercise.id, "bold"), " ", exercise.title)
     if missing:
         text.append(f"\n     {missing}", style="dim yellow")
@@ -58,7 +61,8 @@ class ExerciseList(Vertical):
                 if exercise.chapter != chapter:
                     chapter = exercise.chapter
                     options.append(Option(Text(chapter, style="bold"), disabled=True))
-                options.append(Option(entry(exercise, status, session.missing(exercise)), id=key))
+                options.append(Option(entry(exercise, status, session.missing(exercise), session.is_due(exercise)),
+                                      id=key))
         listing = self.query_one(OptionList)
         with listing.prevent(OptionList.OptionHighlighted):
             listing.set_options(options)
@@ -66,7 +70,9 @@ class ExerciseList(Vertical):
         total, done = len(session.exercises), session.passed_count()
         self.query_one(ProgressBar).update(total=total, progress=done)
         filtered = "  (showing what is left: f shows all)" if pending_only else ""
-        self.query_one("#pack-progress-label", Label).update(f"{done} of {total} passed{filtered}")
+        due = len(session.reviews()[0])
+        reviews = f" · {due} ↻ due (v)" if due else ""
+        self.query_one("#pack-progress-label", Label).update(f"{done} of {total} passed{reviews}{filtered}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

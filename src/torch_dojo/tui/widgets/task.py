@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from torch_dojo.pack import Exercise
@@ -28,6 +28,7 @@ def task_markdown(exercise: Exercise, file: str, hints: list[str]) -> str:
 class TaskView(VerticalScroll):
     def compose(self):
         yield Markdown(id="task-body")
+        yield Static("", id="task-record")  # the learner's record of the exercise (tui/reviewing.py)
 
     def show(self, exercise: Exercise, file: str, hints: list[str], *, at_hints: bool = False) -> None:
         """``at_hints``: scrolled so that the hints head the view (a new one just came: the
