@@ -91,6 +91,18 @@ class WarmRunner:
         finally:
             self._busy.release()
 
+    def preloaded(self, timeout: float = 60.0) -> bool:
+        """Wait (at most ``timeout``) until the supervisor has also imported what torch imports
+        lazily (``supervisor_process.warmup.later``), for benchmarks and tests: checks never wait
+        for it."""
+        if not self.ready(timeout):
+            return False
+        supervisor = self._current()
+        if supervisor is None:
+            return False
+        with self._busy:
+            return supervisor.wait_preloaded(timeout)
+
     def check(self, exercise: Exercise, file: Path, *, reference: Path | None = None,
               time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,
               watch_cuda: bool = False, judged: bool = False, confinement: Wall | None = None) -> Verdict:
