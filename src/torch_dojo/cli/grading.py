@@ -18,7 +18,7 @@ from torch_dojo.verdict import Verdict
 
 def grade(args: argparse.Namespace) -> int:
     """Judge every student's folder; a table on stdout, the file in --out (CSV or JSON)."""
-    from torch_dojo.runner.warm import WarmRunner
+    from torch_dojo.runner.warm import WarmRunner, cuda_may_exist
 
     pack = pack_of(args)
     out = Path(args.out) if args.out else None
@@ -31,9 +31,14 @@ def grade(args: argparse.Namespace) -> int:
     journal = grading.Journal(out.with_name(out.name + ".journal")) if out else None
     if journal and args.fresh:
         journal.clear()
+    cache = grading.references.cache_folder()  # kept reference verdicts: closed to the submissions' code
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # nothing is kept there, then: it costs time, never a mark
     try:  # what confines the submissions' code: said first (runner.confinement decides and words it)
         wall = confinement.for_grading(args.confinement, pack_root=pack.root, submissions=Path(args.submissions),
-                                       outputs=[p for p in (out, journal and journal.path) if p])
+                                       outputs=[p for p in (out, journal and journal.path, cache) if p])
     except confinement.Refused as err:
         print(f"torch-dojo: {err}", file=sys.stderr)
         return 2
@@ -62,9 +67,11 @@ def grade(args: argparse.Namespace) -> int:
     try:
         for warm in runners:
             warm.start()
+        references = grading.References(cache, machine={"confinement": [wall.mode, wall.active, wall.abi],
+                                                        "gpu": cuda_may_exist()}, fresh=args.fresh)
         grades = grading.grade(pack, students, checks=[partial(w.check, judged=True, confinement=wall) for w in runners],
                                journal=journal, confinement=wall.to_json(), on_mark=progress_line,
-                               on_reference=reference_line)
+                               on_reference=reference_line, references=references)
         if out is not None:  # before the workers wind down: an interrupt then loses nothing
             grading.write(grades, out)
     except KeyboardInterrupt:
@@ -85,6 +92,9 @@ def grade(args: argparse.Namespace) -> int:
         print(render.grades(grades, render.stdout_style()))
         if out is not None:
             reused = f" ({grades.reused} marks reused from {journal.path.name})" if grades.reused else ""
+            if grades.references_reused:
+                reused += (f" ({grades.references_reused} reference verdicts reused from "
+                           f"{grading.references.cache_folder()})")
             print(f"\nWritten to {out}{reused}.")
     if not doubts.is_grade:
         print(f"torch-dojo: this table is not a grade yet: {doubts.why_not()} (see the warnings above).",
