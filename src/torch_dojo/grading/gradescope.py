@@ -25,18 +25,18 @@ their messages, in a test of 0 points shown only once the instructor publishes t
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import shlex
 import stat
 import sys
-import tempfile
 import zipfile
 from importlib import metadata
 from pathlib import Path
 
 import torch_dojo
 from torch_dojo import __version__
+from torch_dojo.filesafe import write_file
 from torch_dojo.pack import Pack, load_pack
 
 PACK_PARTS = ("pack.toml", "exercises", "checks", "solutions", "mistakes")
@@ -98,21 +98,15 @@ def export(pack: Pack, out: Path, *, confinement: str = "auto") -> list[str]:
     for part in PACK_PARTS:
         files.update(_tree(pack.root / part, f"pack/{part}"))
     files.update(_tree(Path(torch_dojo.__file__).parent, "vendor/torch_dojo"))
-    out = Path(out)
-    handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in sorted(files.items()):
-                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-                executable = name in ("setup.sh", "run_autograder")
-                info.external_attr = ((stat.S_IFREG | (0o755 if executable else 0o644)) << 16)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # the same pack, the same zip
+            executable = name in ("setup.sh", "run_autograder")
+            info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    write_file(Path(out), buffer.getvalue())
     return sorted(files)
 
 
@@ -226,9 +220,7 @@ def main(argv: list[str]) -> int:
         print(f"torch-dojo: cannot make results.json from {grades_path}: {type(err).__name__}: {err}", file=sys.stderr)
         found, code = failed_run("torch-dojo did not produce its table of grades", seconds), 1
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(json.dumps(found, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
+    write_file(out, (json.dumps(found, indent=2, ensure_ascii=False) + "\n").encode())
     return code
 
 

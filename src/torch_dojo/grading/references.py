@@ -21,11 +21,11 @@ import hashlib
 import json
 import os
 import platform
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
 from torch_dojo import __version__
+from torch_dojo.filesafe import write_file
 from torch_dojo.grading.journal import fingerprint
 from torch_dojo.pack import Exercise
 from torch_dojo.verdict import Status, Verdict
@@ -86,16 +86,7 @@ class References:
                           ensure_ascii=False)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    file.write(text)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.replace(tmp, self.folder / f"{key}.json")
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_file(self.folder / f"{key}.json", text.encode())
         except OSError:
             return False
         return True
