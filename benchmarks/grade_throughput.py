@@ -7,7 +7,7 @@ Each synthetic student holds every exercise's file: the reference solution for m
 starter for every third (student i, exercise k: the starter when (i + k) % 3 == 0), so that
 marks pass and fail as in a class. `torch-dojo grade` runs as an instructor runs it (a fresh
 process, `--jobs`, `--out` JSON), twice: first with an empty reference cache (every reference
-judged), then again with `--fresh` and the cache the first run filled (the references reused:
+judged), then again, without the first run's journal, with the cache it filled (the references reused:
 what every later run and every shard pays). Marks per second per core = marks / wall /
 min(jobs, cores). Sharded (when this torch-dojo has `grade --shard`): the shards run at once,
 `--jobs` split between them, then `grade --merge`; the wall is from the first shard's start to
@@ -62,7 +62,7 @@ def sharded(subs: Path, pack_arg: str, shards: int, jobs: int, out: Path, env: d
     start = time.perf_counter()
     running = [subprocess.Popen([sys.executable, "-m", "torch_dojo", "grade", str(subs), "--pack", pack_arg,
                                  "--shard", f"{i}/{shards}", "--out", str(out / f"shard-{i}.json"),
-                                 "--jobs", str(per_shard), "--fresh"],
+                                 "--jobs", str(per_shard)],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for i in range(1, shards + 1)]
     for process in running:
@@ -93,9 +93,10 @@ def main() -> int:
         env = {**os.environ, "CI": "true", "TORCH_DOJO_CACHE_DIR": str(tmp / "cache")}
         env.pop("TORCH_DOJO_PACK", None)
         common = [str(tmp / "subs"), "--pack", str(pack_root), "--out", str(tmp / "grades.json"),
-                  "--jobs", str(args.jobs), "--fresh"]
-        for label, extra in (("references_judged", []), ("references_cached", [])):
-            wall, done = grade(common + extra, env)
+                  "--jobs", str(args.jobs)]
+        for label in ("references_judged", "references_cached"):
+            (tmp / "grades.json.journal").unlink(missing_ok=True)  # every mark judged (--fresh: the references too)
+            wall, done = grade(common, env)
             if done.returncode not in (0, 1):
                 sys.exit(f"grade failed ({done.returncode}): {done.stderr[-2000:]}")
             found[label] = {"wall_s": round(wall, 2), "marks": marks,

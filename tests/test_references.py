@@ -92,3 +92,20 @@ def test_the_cache_folder_is_the_users_unless_the_variable_names_one(tmp_path, m
     assert cache_folder() == tmp_path / "references"
     monkeypatch.delenv(ENV_VAR)
     assert "torch-dojo" in str(cache_folder())
+
+
+def test_grade_reuses_the_references_of_its_last_run_and_fresh_judges_them_again(tmp_path, dojo):
+    from conftest import MINI
+
+    make(tmp_path / "subs" / "alice", RIGHT)
+    env = {"TORCH_DOJO_CACHE_DIR": str(tmp_path / "cache"), "TORCH_DOJO_WARM": "0"}  # torch-free checks: cold is cheap
+    args = ["grade", "subs", "--pack", str(MINI), "--out", str(tmp_path / "grades.csv")]
+    first = dojo(*args, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "reference verdicts reused" not in first.stdout
+    (tmp_path / "grades.csv.journal").unlink()  # every student judged again, the references not
+    again = dojo(*args, env=env)
+    assert again.returncode == 0 and "(2 reference verdicts reused from" in again.stdout, again.stdout
+    assert again.stdout.split("Written")[0] == first.stdout.split("Written")[0]  # the same table
+    fresh = dojo(*args, "--fresh", env=env)
+    assert fresh.returncode == 0 and "reference verdicts reused" not in fresh.stdout
