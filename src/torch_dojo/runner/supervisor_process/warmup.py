@@ -47,11 +47,14 @@ LIBRARIES = [
 # Imported after the supervisor is ready (``later``): they would delay the first check by
 # seconds. torch._dynamo: the first optimizer (Optimizer.__init__ and step are wrapped by
 # torch._disable_dynamo, which imports it on first call) and lr schedulers; torch.profiler:
-# an optimizer's step; multiprocessing's: a DataLoader with num_workers > 0.
+# an optimizer's step; multiprocessing's: a DataLoader with num_workers > 0;
+# torch.utils.serialization: the first torch.save; torch.utils.benchmark (and setuptools,
+# which it imports): a timing check. Found by listing what each built-in check still imported.
 LATER = [
-    "torch._dynamo", "torch.profiler", "multiprocessing.popen_fork", "multiprocessing.queues",
-    "multiprocessing.synchronize", "torch.utils.checkpoint", "torch.nn.utils.prune", "torch.ao.quantization",
-    "torch.nn.parallel", "torch.utils.data.distributed", "torch.overrides", "torch.amp",
+    "torch._dynamo", "torch.profiler", "torch.profiler._cupti_monitor", "multiprocessing.popen_fork",
+    "multiprocessing.queues", "multiprocessing.synchronize", "torch.utils.serialization", "torch.utils.checkpoint",
+    "torch.nn.utils.prune", "torch.ao.quantization", "torch.nn.parallel", "torch.utils.data.distributed",
+    "torch.overrides", "torch.amp", "torch.utils.benchmark",
 ]
 PACKAGES = (check_process, judged)  # every check process imports the first, a judged one the second too
 # Named so that no real check's module, nor a parent pytest makes up for it from the
