@@ -3,6 +3,7 @@
     warm = WarmRunner(); warm.start()       # returns at once; the supervisor boots meanwhile
     verdict = warm.check(exercise, file)    # as runner.check: same verdicts, same limits
     warm.close()                            # or `with WarmRunner() as warm:`
+    warm.preloaded()                        # benchmarks, tests: wait for the later preload too
 
 A cold check starts a fresh interpreter, which spends seconds importing torch before the
 first check runs. The warm supervisor (``runner.supervisor_process --warm``) has imported torch, pytest
