@@ -1,6 +1,7 @@
 """Cold and warm check latency side by side, and `check --all` wall time.
 
     python benchmarks/check_latency.py [--json] [--rounds 5] [--warm-per-round 4] [--gap 0.1] [--no-check-all]
+    python benchmarks/check_latency.py --per-exercise [--rounds 3] [--json]
 
 For each of the built-in exercises 01-04, with the reference solution as the learner's
 file (every check runs): a cold check (`runner.check`: a fresh interpreter imports torch)
@@ -12,6 +13,11 @@ check would also wait for that fork). Then `torch-dojo check --all` on a
 workspace holding the solutions, as a learner runs it (warm), and once more with
 TORCH_DOJO_WARM=0 (cold). Write the numbers, with the machine and the date, in
 benchmarks/README.md.
+
+``--per-exercise``: every exercise of the built-in pack that the warm runner forks (not 18,
+torchrun, nor those needing CUDA), warm on its reference solution, --rounds checks each
+after one untimed one, once the worker has finished its preload (``WarmRunner.preloaded``):
+the median and the slowest of each, and which exceed 0.3 s.
 """
 
 from __future__ import annotations
@@ -115,6 +121,34 @@ def check_all_wall(warm: bool) -> dict:
             "per_exercise_s": {v["exercise"]["id"]: v["duration"] for v in doc["verdicts"]}}
 
 
+def per_exercise(rounds: int, gap: float) -> dict:
+    """Warm latency of every exercise the warm runner forks, on its solution."""
+    pack = load_builtin_pack()
+    found = {}
+    with WarmRunner() as warm:
+        boot, ready = timed(lambda: warm.ready(timeout=120))
+        preload, preloaded = timed(lambda: warm.preloaded(timeout=120)) if hasattr(warm, "preloaded") else (0.0, None)
+        if not ready:
+            sys.exit("the warm worker did not become ready in 120 s")
+        for exercise in pack.exercises:
+            if warm.cold_reason(exercise, exercise.solution) is not None:
+                continue
+            samples = []
+            for n in range(rounds + 1):
+                time.sleep(gap)
+                seconds, verdict = timed(lambda: warm.check(exercise, exercise.solution))
+                if verdict.status.value == "skipped":
+                    break
+                _expect_pass(verdict, exercise.id, "warm")
+                if n:
+                    samples.append(seconds)
+            if samples:
+                found[exercise.label] = {"median_s": round(statistics.median(samples), 3),
+                                         "max_s": round(max(samples), 3)}
+    return {"worker_ready_s": round(boot, 2), "preloaded_s": round(preload, 2), "preloaded": preloaded,
+            "exercises": found, "over_0_3_s": [k for k, v in found.items() if v["median_s"] > 0.3]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -122,9 +156,24 @@ def main() -> None:
     parser.add_argument("--warm-per-round", type=int, default=4, help="warm checks per exercise and round (default 4)")
     parser.add_argument("--gap", type=float, default=0.1, help="seconds between warm checks (default 0.1)")
     parser.add_argument("--no-check-all", action="store_true", help="skip the `check --all` timings")
+    parser.add_argument("--per-exercise", action="store_true", help="warm latency of every exercise (see above)")
     args = parser.parse_args()
 
     import torch
+
+    if args.per_exercise:
+        found = per_exercise(args.rounds, args.gap)
+        found.update(date=time.strftime("%Y-%m-%d"), torch=torch.__version__,
+                     load_average=[round(x, 2) for x in os.getloadavg()])
+        if args.json:
+            print(json.dumps(found))
+            return
+        print(f"worker ready after {found['worker_ready_s']} s, preload done {found['preloaded_s']} s later")
+        for label, row in found["exercises"].items():
+            print(f"{label:32} {row['median_s'] * 1000:7.0f} ms  (slowest {row['max_s'] * 1000:.0f} ms)"
+                  f"{'  > 0.3 s' if row['median_s'] > 0.3 else ''}")
+        print(f"over 0.3 s: {', '.join(found['over_0_3_s']) or 'none'}; load {found['load_average']}")
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         samples, boot = latencies(args.rounds, args.warm_per_round, args.gap, floor_exercise(Path(tmp)))

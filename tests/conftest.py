@@ -105,3 +105,10 @@ def _running(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reference_cache(tmp_path_factory):
+    """Grading keeps reference verdicts in the user's cache folder: the tests keep theirs apart."""
+    os.environ["TORCH_DOJO_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield

@@ -106,13 +106,14 @@ def test_the_runner_says_by_its_tree_which_process_runs_what():
 
 
 def test_every_preloaded_module_imports():
-    """The warm supervisor preloads these so that no check waits for them: a name that
-    does not import is a check that silently pays for its import."""
+    """The warm supervisor preloads these (``modules`` before it is ready, ``LATER`` after) so
+    that no check waits for them: a name that does not import is a check that silently pays
+    for its import."""
     code = (
         "import importlib\n"
         "from torch_dojo.runner.supervisor_process import warmup\n"
         "failed = []\n"
-        "for name in warmup.modules():\n"
+        "for name in warmup.modules() + warmup.LATER:\n"
         "    try:\n"
         "        importlib.import_module(name)\n"
         "    except Exception as err:\n"
@@ -123,6 +124,13 @@ def test_every_preloaded_module_imports():
     assert done.returncode == 0, done.stderr
     count, failed = done.stdout.split("\n", 1)
     assert int(count) > 20 and failed.strip() == "[]", failed
+
+
+def test_the_later_preload_has_what_the_first_optimizer_imports():
+    """Made lazily, these cost a second or more in every check that builds an optimizer."""
+    from torch_dojo.runner.supervisor_process import warmup
+
+    assert {"torch._dynamo", "torch.profiler", "multiprocessing.queues"} <= set(warmup.LATER)
 
 
 def test_the_preload_finds_every_module_of_the_check_processes():

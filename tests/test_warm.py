@@ -176,3 +176,29 @@ def test_the_rehearsal_leaves_no_module_behind():
                           env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]", "[]"], done.stdout
+
+
+PRELOADED = (  # checks that pass only where the first optimizer's imports are done already
+    "import sys\n\n"
+    "def test_the_check_process_has_them(learner):\n"
+    "    assert 'torch._dynamo' in sys.modules and 'torch.profiler' in sys.modules\n\n"
+    "def test_the_learners_code_has_them(learner):\n"
+    "    assert learner.loaded('torch._dynamo')\n"
+)
+LOADED = "import sys\n\ndef loaded(name):\n    return name in sys.modules\n"
+
+
+def test_what_torch_imports_lazily_is_preloaded_after_ready_for_both_judged_processes(mini_pack, write, tmp_path):
+    exercise = mini_pack.find("add")
+    preloaded = dataclasses.replace(exercise, root=tmp_path / "pack")
+    for folder, text in (("checks", PRELOADED), ("solutions", LOADED)):
+        (preloaded.root / folder).mkdir(parents=True)
+        (preloaded.root / folder / exercise.file).write_text(text, encoding="utf-8")
+    with WarmRunner() as fresh:
+        assert fresh.ready(timeout=120)
+        # Asked at once, while the supervisor imports the rest: answered, warm, as ever.
+        assert fresh.check(exercise, exercise.solution).passed and fresh.last_was_warm
+        assert fresh.preloaded(timeout=120)
+        for judged in (False, True):
+            verdict = fresh.check(preloaded, write("loaded.py", LOADED), judged=judged)
+            assert verdict.passed and fresh.last_was_warm, (judged, verdict.to_json())

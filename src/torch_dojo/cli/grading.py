@@ -20,7 +20,7 @@ from torch_dojo.verdict import Verdict
 def grade(args: argparse.Namespace) -> int:
     """Judge every student's folder (or one shard of them); a table on stdout, the file in --out
     (CSV or JSON, or a shard's document). With --merge, the shards' documents make the table."""
-    from torch_dojo.runner.warm import WarmRunner
+    from torch_dojo.runner.warm import WarmRunner, cuda_may_exist
 
     if args.merge is not None:
         return _merge(args)
@@ -38,9 +38,14 @@ def grade(args: argparse.Namespace) -> int:
     journal = grading.Journal(out.with_name(out.name + ".journal")) if out else None
     if journal and args.fresh:
         journal.clear()
+    cache = grading.references.cache_folder()  # kept reference verdicts: closed to the submissions' code
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # nothing is kept there, then: it costs time, never a mark
     try:  # what confines the submissions' code: said first (runner.confinement decides and words it)
         wall = confinement.for_grading(args.confinement, pack_root=pack.root, submissions=Path(args.submissions),
-                                       outputs=[p for p in (out, journal and journal.path) if p])
+                                       outputs=[p for p in (out, journal and journal.path, cache) if p])
     except confinement.Refused as err:
         print(f"torch-dojo: {err}", file=sys.stderr)
         return 2
@@ -69,10 +74,12 @@ def grade(args: argparse.Namespace) -> int:
         with shown:
             for warm in runners:
                 warm.start()
+            references = grading.References(cache, machine={"confinement": [wall.mode, wall.active, wall.abi],
+                                                            "gpu": cuda_may_exist()}, fresh=args.fresh)
             grades = grading.Grades(pack, [], {}, confinement=wall.to_json()) if not students else grading.grade(
                 pack, students, checks=[partial(w.check, judged=True, confinement=wall) for w in runners],
                 journal=journal, confinement=wall.to_json(), on_mark=shown.mark,
-                on_reference=partial(_reference_line, shown.say))
+                on_reference=partial(_reference_line, shown.say), references=references)
         if out is not None:  # before the workers wind down: an interrupt then loses nothing
             save(grades)
     except KeyboardInterrupt:
@@ -141,6 +148,9 @@ def _report(args: argparse.Namespace, grades: grading.Grades, out: Path | None, 
         print(render.grades(grades, render.stdout_style()))
         if out is not None:
             reused = f" ({grades.reused} marks reused from {out.name}.journal)" if grades.reused else ""
+            if grades.references_reused:
+                reused += (f" ({grades.references_reused} reference verdicts reused from "
+                           f"{grading.references.cache_folder()})")
             source = f" (merged from {merged} shards)" if merged else ""
             print(f"\nWritten to {out}{reused}{source}.")
     if not doubts.is_grade:

@@ -76,3 +76,20 @@ def pack_new(args: argparse.Namespace) -> int:
     print(f"    torch-dojo --pack {root}          opens it as a learner would")
     print("Then make the exercise yours, and add more: README.md in the pack says how.")
     return 0
+
+
+def pack_export(args: argparse.Namespace) -> int:
+    """An autograder for the engine named (gradescope), for PACK or --pack's, written to --out."""
+    from torch_dojo.grading import gradescope
+
+    pack = catalog.resolve(args.path or named_pack(args), find_workspace(args))
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {out}: there is no folder {out.parent} to write it in.")
+    files = gradescope.export(pack, out, confinement=args.confinement)
+    print(f"Wrote {out}: Gradescope's autograder for the pack '{pack.name}' ({len(pack.exercises)} exercises, "
+          f"{len(files)} files).")
+    print("\nNext: in Gradescope, make a Programming Assignment, choose Ubuntu 22.04 or later, upload this zip as "
+          "its autograder; students upload their exercise files (e.g. "
+          f"{pack.exercises[0].file if pack.exercises else 'NN_name.py'}). docs/packs.md, \"Gradescope\", says more.")
+    return 0

@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="make the table of one whole run from every shard's --out file")
     grading.add_argument("--junit", metavar="DIR", help="also write DIR/STUDENT.xml: JUnit XML, for CI and CodeGrade")
     grading.set_defaults(command=grade)
+    exporting = pack_commands.add_parser("export", help="an autograder of the pack for a grading engine (gradescope)")
+    exporting.add_argument("engine", choices=["gradescope"], help="the engine: gradescope (an autograder zip)")
+    exporting.add_argument("path", nargs="?", metavar="PACK", help="a pack's name or folder (default: --pack's, or the built-in pack)")
+    exporting.add_argument("--out", default="autograder.zip", metavar="FILE", help="the zip to write (default autograder.zip)")
+    exporting.add_argument("--confinement", choices=confinement.MODES, default="auto",
+                           help="how the autograder confines each submission (as grade --confinement)")
+    exporting.set_defaults(command=packs.pack_export)
     creating = pack_commands.add_parser("new", help="create a pack with one working exercise, to make your own")
     creating.add_argument("name", metavar="NAME", help="the pack's name: lowercase letters, digits and _")
     creating.add_argument("--dir", type=Path, default=Path("."), metavar="PARENT",

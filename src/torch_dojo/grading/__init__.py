@@ -4,7 +4,8 @@ This face re-exports the package's modules, each one answering one question: mar
 (what a mark and a table of them are), submissions.py (where each student's file is),
 journal.py (marks kept for a resumed run), judging.py (``grade``: the run itself),
 doubts.py (whether a table is a grade yet), table.py (CSV and JSON), shards.py (a class
-graded in parts, ``--shard I/N``, and the parts merged into one table).
+graded in parts, ``--shard I/N``, and the parts merged into one table),
+references.py (reference verdicts kept between runs and shards), gradescope.py (the autograder zip).
 
 
     SUBMISSIONS/
@@ -28,10 +29,11 @@ where it stopped, and a student who resubmits one file is judged again on that f
 from torch_dojo.grading.doubts import Doubts, doubts, reference_holds
 from torch_dojo.grading.journal import Journal, fingerprint
 from torch_dojo.grading.judging import grade
+from torch_dojo.grading.references import References
 from torch_dojo.grading.marks import GRADER_FAULT, MISSING, Check, GradeError, Grades, Mark, Submission, why
 from torch_dojo.grading.submissions import candidates, find_submissions, locate
 from torch_dojo.grading.table import SCHEMA, number, summary, to_csv, to_json, write
 
-__all__ = ["Check", "Doubts", "GRADER_FAULT", "GradeError", "Grades", "Journal", "MISSING", "Mark", "SCHEMA",
+__all__ = ["Check", "Doubts", "GRADER_FAULT", "GradeError", "Grades", "Journal", "MISSING", "Mark", "References", "SCHEMA",
            "Submission", "candidates", "doubts", "find_submissions", "fingerprint", "grade", "locate", "number",
            "reference_holds", "summary", "to_csv", "to_json", "why", "write"]

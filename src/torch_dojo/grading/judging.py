@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 from torch_dojo.grading.doubts import reference_holds
 from torch_dojo.grading.journal import Journal, fingerprint
 from torch_dojo.grading.marks import GRADER_FAULT, Check, Grades, Mark, Submission, why
+from torch_dojo.grading.references import References
 from torch_dojo.grading.submissions import candidates, missing_mark, relative
 from torch_dojo.pack import Exercise, Pack
 from torch_dojo.scoring import score
@@ -20,14 +21,16 @@ from torch_dojo.verdict import Status, Verdict
 def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], journal: Journal | None = None,
           on_mark: Callable[[Mark, bool], None] | None = None,
           on_reference: Callable[[Exercise, Verdict], None] | None = None,
-          confinement: dict | None = None) -> Grades:
+          confinement: dict | None = None, references: References | None = None) -> Grades:
     """Judge every student on every exercise, one check at a time per ``checks`` entry (each
     a check function with its own worker: their number is how many run at once).
 
     Each exercise's reference solution is judged first, on this machine: its verdict lists
     every check with its points, so that every student is scored out of the same total
     (``scoring.score``), and a reference that does not pass here is said
-    (``on_reference``) before anyone is marked down for it. ``on_mark(mark, reused)`` is
+    (``on_reference``) before anyone is marked down for it. With ``references``, a passing
+    reference verdict judged by an earlier run (or shard) under the same key is reused, and
+    one judged now is kept for the next. ``on_mark(mark, reused)`` is
     called as each mark is known, from one thread at a time. KeyboardInterrupt stops the
     run; what was judged is in the journal. One that comes once the last mark is known
     (in ``on_mark``, or while the workers wind down) changes nothing: the grades are returned.
@@ -48,7 +51,13 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], jo
                 on_mark(mark, reused)
 
     def judge_reference(exercise: Exercise) -> None:
-        verdict = _with_worker(workers, lambda check: _judged(check, exercise, exercise.solution))
+        verdict = references.get(exercise) if references else None
+        if verdict is not None:
+            grades.references_reused += 1
+        else:
+            verdict = _with_worker(workers, lambda check: _judged(check, exercise, exercise.solution))
+            if references:
+                references.put(exercise, verdict)
         grades.expected[exercise.slug] = verdict
         if on_reference:
             with report:

@@ -53,6 +53,7 @@ class Grades:
     students: list[Submission]
     marks: dict[tuple[str, str], Mark]
     reused: int = 0  # marks taken from the journal
+    references_reused: int = 0  # reference verdicts taken from the cache (grading.references)
     expected: dict[str, Verdict] = field(default_factory=dict)  # each reference solution, judged here
     confinement: dict | None = None  # what confined the submissions' code (runner.confinement.Wall)
     graded_at: str = ""  # when the marks were judged, if not now (a table merged from shards)

@@ -59,6 +59,15 @@ class Channel:
         fds, self._fds = self._fds, []  # one request at a time, so the fds are this message's
         return json.loads(line), fds
 
+    def pending(self) -> bool:
+        """Whether a message (or the end of the channel) waits to be received."""
+        if b"\n" in self._buffer:
+            return True
+        try:
+            return bool(select.select([self.sock], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True  # receive() says what is wrong
+
     def close(self) -> None:
         try:
             self.sock.close()

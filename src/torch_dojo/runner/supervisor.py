@@ -39,6 +39,7 @@ class Supervisor:
         self.warm = warm
         self.started_at = time.monotonic()
         self.ready = False
+        self.preloaded = False  # warm: what torch imports lazily is imported too (``warmup.later``)
         self.lost = False  # the supervisor died, or the channel closed
         self._channel = Channel(ours)
         self._closing = threading.Event()
@@ -61,7 +62,8 @@ class Supervisor:
             return False
 
     def receive(self, timeout: float | None) -> dict | None:
-        """The next message (``ready`` is noted and passed on); None when none came or the supervisor is lost."""
+        """The next message (``ready`` and ``preloaded`` are noted and passed on); None when none
+        came or the supervisor is lost."""
         if self.lost:
             return None
         try:
@@ -76,6 +78,8 @@ class Supervisor:
             os.close(fd)
         if message.get("op") == "ready":
             self.ready = True
+        elif message.get("op") == "preloaded":
+            self.preloaded = True
         return message
 
     def wait_ready(self, timeout: float, cancelled=None) -> bool:
@@ -85,6 +89,12 @@ class Supervisor:
                 return False
             self.receive(min(0.05, max(0.0, deadline - time.monotonic())))
         return self.ready
+
+    def wait_preloaded(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self.preloaded and not self.lost and time.monotonic() < deadline:
+            self.receive(min(0.05, max(0.0, deadline - time.monotonic())))
+        return self.preloaded
 
     def clean(self) -> None:
         """Ask the supervisor to kill and reap whatever the last check left; wait for it."""

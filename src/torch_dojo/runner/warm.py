@@ -3,6 +3,7 @@
     warm = WarmRunner(); warm.start()       # returns at once; the supervisor boots meanwhile
     verdict = warm.check(exercise, file)    # as runner.check: same verdicts, same limits
     warm.close()                            # or `with WarmRunner() as warm:`
+    warm.preloaded()                        # benchmarks, tests: wait for the later preload too
 
 A cold check starts a fresh interpreter, which spends seconds importing torch before the
 first check runs. The warm supervisor (``runner.supervisor_process --warm``) has imported torch, pytest
@@ -90,6 +91,18 @@ class WarmRunner:
             return supervisor.wait_ready(timeout)
         finally:
             self._busy.release()
+
+    def preloaded(self, timeout: float = 60.0) -> bool:
+        """Wait (at most ``timeout``) until the supervisor has also imported what torch imports
+        lazily (``supervisor_process.warmup.later``), for benchmarks and tests: checks never wait
+        for it."""
+        if not self.ready(timeout):
+            return False
+        supervisor = self._current()
+        if supervisor is None:
+            return False
+        with self._busy:
+            return supervisor.wait_preloaded(timeout)
 
     def check(self, exercise: Exercise, file: Path, *, reference: Path | None = None,
               time_limit: float | None = None, cancelled: Callable[[], bool] | None = None,

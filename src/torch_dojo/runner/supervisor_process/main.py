@@ -23,7 +23,8 @@ reaps every child left. Time, memory and cancelling are watched by the main proc
 process ended, however it ended) ends every child and then the supervisor.
 
 Messages are JSON lines (``runner.channel``): main → supervisor ``run`` (with the two pipe
-fds) and ``clean``; supervisor → main ``ready``, ``started``, ``exited``, ``cleaned``, ``error``.
+fds) and ``clean``; supervisor → main ``ready``, ``started``, ``exited``, ``cleaned``, ``error``,
+and (warm, unasked, once ``warmup.later`` is done) ``preloaded``.
 ``ps`` and ``top`` show the processes as dojo-supervisor, dojo-standby and dojo-check
 (``runner.isolation``).
 """
@@ -68,14 +69,23 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     folder = tempfile.mkdtemp(prefix="torch-dojo-supervisor-") if warm else None
     try:
-        warmed = None
+        warmed, rest = None, None
         if folder:
-            from torch_dojo.runner.supervisor_process.warmup import Standby, preload
+            from torch_dojo.runner.supervisor_process.warmup import Standby, later, preload
 
             warmed = preload(folder)
+            rest = later(warmed)
         channel.send({"op": "ready", "pid": os.getpid(), "warm": warm, "subreaper": subreaper})
         standby = Standby.fork(channel, warmed) if warmed else None
         while True:
+            if rest is not None and not channel.pending():  # the rest of the preload, while no check waits
+                if next(rest, None) is None:
+                    rest = None
+                    if standby is not None:  # forked before: it lacks what was imported since
+                        standby.end()
+                        standby = Standby.fork(channel, warmed)
+                    channel.send({"op": "preloaded"})
+                continue
             message, fds = channel.receive()
             if message.get("op") == "run":
                 _run(channel, message, fds, warmed, standby)

@@ -3,7 +3,12 @@
 ``preload`` imports torch, pytest and the runner (imports only: no torch op runs, so
 forking stays safe), rehearses a throwaway check in-process (pytest's lazy imports and
 caches), configures pytest and starts its session (``check_process.main.prepare``), and
-remembers what the learner's code must not replace (``tamper.Guard``). A ``Standby`` is
+remembers what the learner's code must not replace (``tamper.Guard``). Then, once the
+supervisor has said it is ready, ``later`` imports what torch itself imports lazily the first
+time a check makes an optimizer (``torch._dynamo``: a second or more, in every forked check
+that did not find it done), or a DataLoader with workers, and what checks of the built-in pack
+import beyond the first list: one module per step, so that a check that arrives meanwhile
+waits at most for the import under way. A ``Standby`` is
 the next check process, forked ahead of its check: forking a process that holds torch,
 and the first copies of the pages it shares with the supervisor, cost milliseconds that
 no check waits for.
@@ -18,13 +23,14 @@ import json
 import os
 import pkgutil
 import shutil
+import signal
 import socket
 import sys
 import tempfile
 import traceback
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from torch_dojo import testing
 from torch_dojo.runner import check_process, judged
@@ -37,6 +43,18 @@ LIBRARIES = [
     "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data",
     "torch.testing", "torch.distributed", "pytest",
     "faulthandler", "readline", "encodings.unicode_escape", "_pytest._argcomplete",
+]
+# Imported after the supervisor is ready (``later``): they would delay the first check by
+# seconds. torch._dynamo: the first optimizer (Optimizer.__init__ and step are wrapped by
+# torch._disable_dynamo, which imports it on first call) and lr schedulers; torch.profiler:
+# an optimizer's step; multiprocessing's: a DataLoader with num_workers > 0;
+# torch.utils.serialization: the first torch.save; torch.utils.benchmark (and setuptools,
+# which it imports): a timing check. Found by listing what each built-in check still imported.
+LATER = [
+    "torch._dynamo", "torch.profiler", "torch.profiler._cupti_monitor", "multiprocessing.popen_fork",
+    "multiprocessing.queues", "multiprocessing.synchronize", "torch.utils.serialization", "torch.utils.checkpoint",
+    "torch.nn.utils.prune", "torch.ao.quantization", "torch.nn.parallel", "torch.utils.data.distributed",
+    "torch.overrides", "torch.amp", "torch.utils.benchmark",
 ]
 PACKAGES = (check_process, judged)  # every check process imports the first, a judged one the second too
 # Named so that no real check's module, nor a parent pytest makes up for it from the
@@ -101,6 +119,22 @@ def preload(folder: str) -> Warmed:
     return Warmed(guard, prepared)
 
 
+def later(warmed: Warmed) -> Iterator[str]:
+    """Import ``LATER``, one module per step (the caller goes on while no check waits); then
+    take the guard again (importing torch._dynamo wraps torch.manual_seed) and freeze what
+    exists, as ``preload`` does."""
+    from torch_dojo.runner.check_process.tamper import Guard
+
+    for name in LATER:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a check that needs it will say why
+            pass
+        yield name
+    warmed.guard = Guard.snapshot()
+    gc.freeze()
+
+
 def _rehearse() -> None:
     """Run a throwaway check once, in-process: pytest's lazy imports, caches and compiled
     patterns are then ready in every forked check. Pure Python, no torch op, no thread."""
@@ -136,7 +170,6 @@ def _rehearse() -> None:
 class Standby:
     """A check process forked ahead, waiting for its check (its pipes and spec)."""
 
-
     def __init__(self, pid: int, job: Channel):
         self.pid, self._job = pid, job
 
@@ -157,6 +190,15 @@ class Standby:
                 os._exit(70)
         theirs.close()
         return cls(pid, Channel(ours))
+
+    def end(self) -> None:
+        """Kill it before it took a check (one forked before ``later`` was done), and reap it."""
+        self._job.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
 
     def start(self, message: dict, fds: list[int]) -> bool:
         """Hand it its check; False when it is gone (the caller forks another)."""
