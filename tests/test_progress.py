@@ -253,3 +253,14 @@ def test_record_fields_of_the_wrong_type_are_reset_alone(tmp_path):
     entry = state.of("add")
     assert (entry.status, entry.attempts, entry.attempts_to_pass, entry.review_due) == ("passed", {}, None, "")
     assert state.device == "" and "4 fields" in state.warning and '"attempts" was {"a1": -1}' in state.warning
+
+
+def test_the_exercise_shown_last_is_kept_beside_the_verdicts(tmp_path):
+    path = tmp_path / "progress.json"
+    progress.record_verdict(path, "add", "passed")
+    progress.set_current(path, "greet")
+    state = progress.load(path)
+    assert state.current == "greet" and state.of("add").status == "passed"
+    path.write_text(json.dumps({"version": 1, "current": 3, "exercises": {}}))
+    state = progress.load(path)
+    assert state.current == "" and '"current" was 3, reset' in state.warning

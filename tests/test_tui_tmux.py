@@ -141,3 +141,34 @@ def test_a_learner_back_the_next_day_is_told_what_is_due_and_starts_a_review(ter
         time.sleep(0.5)
     term.keys("q")
     term.wait_for("EXITED 0")
+
+
+def _editor_cases(tmp_path: Path) -> list[tuple[str, str]]:
+    """(how the learner's shell sets the editor, what the workbook says), one per way it fails.
+    (TORCH_DOJO_WARM=0: the mini pack's checks need no warm runner booting torch.)"""
+    failing = tmp_path / "failing-editor"
+    failing.write_text("#!/bin/sh\nexit 3\n")
+    failing.chmod(0o755)
+    return [
+        ("env -u VISUAL -u EDITOR TORCH_DOJO_WARM=0", "Set $EDITOR"),  # none at all
+        (f"env -u VISUAL TORCH_DOJO_WARM=0 EDITOR=nano PATH={tmp_path / 'empty'}", "'nano'"),  # ours, absent
+        (f"env -u VISUAL TORCH_DOJO_WARM=0 EDITOR={failing}", "code 3"),  # one that starts and fails
+    ]
+
+
+@pytest.mark.slow
+def test_e_without_a_usable_editor_leaves_the_workbook_on_screen_and_answering(terminal, tmp_path):
+    workspace.create(tmp_path / "torch-dojo", load_pack(MINI), path=str(MINI))
+    for shell, says in _editor_cases(tmp_path):
+        term = terminal(shell, sys.executable, "-m", "torch_dojo")
+        term.wait_for("01 · Add two numbers")
+        term.keys("e")
+        term.wait_for(says, timeout=20)
+        assert "01 · Add two numbers" in term.screen()  # the workbook, not a blank terminal
+        term.keys("n")
+        term.wait_for("02 · Greet someone", timeout=20)  # and it answers keys
+        term.keys("p")
+        term.wait_for("01 · Add two numbers", timeout=20)
+        term.keys("q")
+        term.wait_for("EXITED 0", timeout=20)
+        term.close()

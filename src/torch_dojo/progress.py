@@ -232,6 +232,11 @@ def record_review(path: Path, slug: str, passed: bool) -> Progress:
     return update(path, lambda state: state.record_review(slug, passed))
 
 
+def set_current(path: Path, slug: str) -> Progress:
+    """The exercise the workbook shows now, where it opens next time."""
+    return update(path, lambda state: setattr(state, "current", slug))
+
+
 def mark_reset(path: Path, slug: str) -> Progress:
     """A fresh starter is in place: not tried again (hints and an earlier pass are kept)."""
     return update(path, lambda state: setattr(state.of(slug), "status", "not tried"))

@@ -84,6 +84,7 @@ class Progress:
     read_only: str = ""  # why this progress must never be saved over the file ("" : it may be)
     version: int = VERSION
     device: str = ""  # this progress file's random id, which its attempts are counted under
+    current: str = ""  # the key of the exercise the workbook showed last: it opens there again
     problems: list[str] = field(default_factory=list, repr=False, compare=False)  # each field reset as read
     extra: dict[str, Any] = field(default_factory=dict, repr=False)  # top-level fields a newer version wrote
 
@@ -126,7 +127,8 @@ class Progress:
 
     def to_json(self) -> dict:
         device = {"device": self.device} if self.device else {}
-        return {**self.extra, "version": VERSION, **device,
+        current = {"current": self.current} if self.current else {}
+        return {**self.extra, "version": VERSION, **device, **current,
                 "exercises": {k: v.to_json() for k, v in sorted(self.exercises.items())}}
 
 
@@ -170,8 +172,12 @@ def parse(raw: bytes) -> Progress:
     if not _is_str(device):
         problems.append(f"\"device\" was {json.dumps(device)}, reset")
         device = ""
-    state = Progress(exercises, version=version, device=device, problems=problems,
-                     extra={k: v for k, v in data.items() if k not in ("version", "exercises", "device")})
+    current = data.get("current", "")
+    if not _is_str(current):
+        problems.append(f"\"current\" was {json.dumps(current)}, reset")
+        current = ""
+    state = Progress(exercises, version=version, device=device, current=current, problems=problems,
+                     extra={k: v for k, v in data.items() if k not in ("version", "exercises", "device", "current")})
     if problems:
         shown = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
         state.warning = (f"{_short(problems)} of your progress file had the wrong type and "

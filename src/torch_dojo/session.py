@@ -86,6 +86,7 @@ class Session:
     environment: Environment | None = None  # None until the probe answered
     warning: str = ""  # said once: the progress file was unreadable
     not_saved: Unsaved | None = None  # why the last change could not be saved; None when it was
+    changed: set[str] = field(default_factory=set)  # keys whose file was saved since its last verdict
     _root: tuple[int, int] | None = field(default=None, repr=False)  # the folder opened (device, inode)
     _said: set[str] = field(default_factory=set, repr=False)  # warnings said already
     _progress_seen: tuple[int, int, int] | None = field(default=None, repr=False)  # the file as last followed
@@ -117,8 +118,11 @@ class Session:
         return self.workspace.file_for(exercise)
 
     def status(self, exercise: Exercise) -> str:
-        """"passed", "failed", "not tried", … as progress has it."""
-        return self.state.of(self.key(exercise)).status
+        """"passed", "failed", "not tried", … as progress has it; "changed" while the file was
+        saved since its last verdict (a pass of an older file is no pass: the front end checks
+        it again). Progress keeps the last verdict and ``ever_passed`` all the while."""
+        key = self.key(exercise)
+        return "changed" if key in self.changed else self.state.of(key).status
 
     def missing(self, exercise: Exercise) -> str:
         """"needs CUDA" and the like when this machine lacks a requirement, else ""."""
@@ -146,6 +150,11 @@ class Session:
     def first_to_do(self) -> Exercise:
         """Where the learner left off: ``next_to_do`` (the last exercise when all passed)."""
         return self.next_to_do() or self.exercises[-1]
+
+    def where_left_off(self) -> Exercise:
+        """Where the workbook opens: the exercise it showed last (progress remembers it), else
+        ``first_to_do``."""
+        return next((e for e in self.exercises if self.key(e) == self.state.current), None) or self.first_to_do()
 
     def after(self, exercise: Exercise) -> Exercise | None:
         """The exercise that follows ``exercise`` in its own pack; None after the pack's last."""
@@ -297,6 +306,17 @@ class Session:
             entry.hints_shown = min(entry.hints_shown + 1, len(exercise.hints))
         return exercise.hints[self.state.of(key).hints_shown - 1]
 
+    def remember_place(self, exercise: Exercise) -> None:
+        """Remember ``exercise`` as the one to open next time. A save that fails is said by
+        nothing: the place is a convenience, and what fails saving says so elsewhere."""
+        key = self.key(exercise)
+        if self.state.current == key or self._guard() is not None:
+            return
+        try:
+            self.state = progress.set_current(self.workspace.progress_file, key)
+        except OSError:
+            self.state.current = key
+
     def reset(self, exercise: Exercise) -> Path | None:
         """A fresh starter in place; returns where the learner's file was saved.
 
@@ -308,6 +328,7 @@ class Session:
         backup = workspace.reset(self.workspace, exercise)
         key = self.key(exercise)
         self.verdicts.pop(key, None)
+        self.changed.discard(key)
         self.not_saved = None
         try:
             self.state = progress.mark_reset(self.workspace.progress_file, key)

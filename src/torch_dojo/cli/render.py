@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from torch_dojo.grading import Grades, number
 from torch_dojo.pack import Pack
 from torch_dojo.progress import Progress
 from torch_dojo.verdict import NOT_YOUR_FAULT, Status, Verdict, case_of, grouped, tally
 from torch_dojo.runner.environment import Environment
-from torch_dojo.verify import PackVerification
+
+if TYPE_CHECKING:  # imported where used: `torch-dojo` alone, opening the workbook, needs neither
+    from torch_dojo.grading import Grades
+    from torch_dojo.verify import PackVerification
 
 SHOWN_FAILURES = 3  # checks whose message and hint are printed in full, unless asked for all (check -v)
 OUTPUT_LINES = 20
@@ -207,6 +209,8 @@ def verification(found_pack: PackVerification, style: Style) -> str:
 def grades(found: Grades, style: Style) -> str:
     """A table: one row per student, one column per exercise (its mark, or its points when
     an exercise is worth more than one), the total; then how many passed each exercise."""
+    from torch_dojo.grading import number
+
     exercises = found.pack.exercises
     name_width = max([len("student"), *(len(s.student) for s in found.students)])
     widths = [max(len(e.id), 3) for e in exercises]
@@ -234,6 +238,8 @@ def _grade_cell(mark, style: Style, width: int) -> str:
         return " " * width
     if mark.status == "missing":
         return style(("·" if style.unicode else "?").rjust(width), "dim")
+    from torch_dojo.grading import number
+
     status = Status(mark.status)
     if mark.possible != 1 and mark.earned:  # partial credit reads as points
         return style(number(mark.earned).rjust(width), _SYMBOLS[status][2])

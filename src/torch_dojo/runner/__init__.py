@@ -20,11 +20,29 @@ process, run as ``python -m runner.<subpackage>`` or forked:
   code) and the learner's process it asks;
 - ``probe_process``: what this machine offers, asked for ``environment.probe``.
 
-This module only re-exports.
+This module only re-exports, and only when a name is first asked for (PEP 562): importing
+a module of the runner (``runner.environment`` for the workbook's first screen) does not
+import the check machinery (psutil, the processes' protocols) with it.
 """
 
-from torch_dojo.runner.checking import Cancelled, NotStarted, check
-from torch_dojo.runner.conclusion import conclude
-from torch_dojo.runner.events import TOUCHED_CUDA
+from __future__ import annotations
 
-__all__ = ["Cancelled", "NotStarted", "TOUCHED_CUDA", "check", "conclude"]
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from torch_dojo.runner.checking import Cancelled, NotStarted, check
+    from torch_dojo.runner.conclusion import conclude
+    from torch_dojo.runner.events import TOUCHED_CUDA
+
+_EXPORTS = {"Cancelled": "checking", "NotStarted": "checking", "check": "checking",
+            "conclude": "conclusion", "TOUCHED_CUDA": "events"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value  # asked once
+    return value

@@ -16,9 +16,15 @@ import sys
 from torch_dojo.runner import probe_process
 from torch_dojo.runner.probe_process.apis import ApiDoc
 from torch_dojo.runner.probe_process.machine import Environment
-from torch_dojo.runner.process import child_environment
 
 __all__ = ["ApiDoc", "Environment", "api_docs", "probe"]
+
+
+def child_environment() -> dict[str, str]:
+    """The check processes' environment (imported here, late: the workbook paints before it)."""
+    from torch_dojo.runner import process
+
+    return process.child_environment()
 
 
 def probe(timeout: float = 60.0) -> Environment:

@@ -22,7 +22,9 @@ def command(file: Path) -> list[str]:
             except ValueError:
                 raise EditorError(f"${name} ({value!r}) has unbalanced quotes; fix it in your shell.") from None
             if not shutil.which(words[0]):
-                raise EditorError(f"${name} names {words[0]!r}, which is not on your PATH.")
+                raise EditorError(f"${name} names {words[0]!r}, which is not on your PATH: install it, or set "
+                                  f"${name} to an editor you have, or open {file} in any editor: every save is "
+                                  "checked.")
             return [*words, str(file)]
     raise EditorError(f"Set $EDITOR (for example `export EDITOR=nano`) to open files from here, "
                       f"or open {file} in any editor: every save is checked.")
@@ -48,17 +50,22 @@ def edit_in(app, file: Path) -> tuple[bool, str]:
     nothing did). The editor is found before the terminal is handed over, and whatever happens
     while it runs, the terminal comes back (Textual's suspend() does not resume after an exception)."""
     failed: BaseException | None = None
+    code = 0
     try:
         words = command(file)
         with app.suspend():
             try:
-                run(words)
+                code = run(words)
             except (Exception, KeyboardInterrupt) as err:
                 failed = err
-    except EditorError as err:
-        failed = err
+    except EditorError as err:  # found before the terminal was handed over: it never was
+        return False, str(err)
     except Exception as err:  # SuspendNotSupported and the like (e.g. in a web terminal)
         return False, f"Cannot open an editor from here ({err}). Open {file} in any editor; every save is checked."
+    if failed is None and code != 0:
+        return True, (f"The editor ({' '.join(words[:-1])}) stopped with exit code {code}. Your file is checked as "
+                      f"it is on disk; if the editor did not open, set $EDITOR to one that does, or open {file} "
+                      "in any editor: every save is checked.")
     if failed is None:
         return True, ""
     return True, str(failed) if isinstance(failed, EditorError) else f"The editor stopped: {failed!r}."

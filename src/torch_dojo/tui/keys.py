@@ -19,6 +19,7 @@ class Key:
     explains: str = ""  # the palette's line under that name
     help: tuple[str, str] | None = None  # its row in the help table: the keys, what they do
     footer: bool = True  # shown in the footer
+    priority: bool = False  # before the focused widget's own binding of the key (the list's PgDn)
 
     @property
     def typed(self) -> str:
@@ -26,7 +27,7 @@ class Key:
         return "?" if self.key == "question_mark" else self.key
 
     def binding(self) -> Binding:
-        return Binding(self.key, self.action, self.label, show=self.footer)
+        return Binding(self.key, self.action, self.label, show=self.footer, priority=self.priority)
 
 
 KEYS = (
@@ -51,7 +52,12 @@ KEYS = (
     *(Key(str(n), f"tab('{tab}')", tab.title(), footer=False,
           help=("1 … 6", "task, verdict, your file, output, chart, docs") if n == 1 else None)
       for n, tab in enumerate(TABS, start=1)),
-    Key("ctrl+p", "", help=("ctrl+p", "the command palette: every action by name, and themes")),
+    Key("pagedown", "scroll_page(1)", footer=False, priority=True,
+        help=("PgDn / PgUp", "scroll the tab shown (the verdict, the task …), wherever the focus is")),
+    Key("pageup", "scroll_page(-1)", footer=False, priority=True),
+    Key("tab", "", help=("Tab", "move the focus from the list into the tab shown (there ↑ ↓ scroll it)")),
+    Key("ctrl+p", "", help=("ctrl+p", "the command palette: every action by name, jump to an exercise "
+                            "by id, name or title (\"04\", \"autograd\"), themes")),
     Key("question_mark", "help", "Help", "Keys", "Every key of the workbook", ("?", "this help")),
     Key("q", "app.quit", "Quit", help=("q", "quit (your progress is saved as you go)")),
 )

@@ -63,7 +63,8 @@ class Watcher:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=2)
+        if self._thread.ident is not None:  # started: quitting before the first paint never started it
+            self._thread.join(timeout=2)
 
     def _run(self) -> None:
         if self.polling and self._on_polling:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -19,6 +18,8 @@ class SolutionScreen(ModalScreen[None]):
         self.exercise = exercise
 
     def compose(self) -> ComposeResult:
+        from rich.syntax import Syntax  # pygments: only when a solution is opened
+
         try:
             code = self.exercise.solution.read_text(encoding="utf-8", errors="replace")
         except OSError as err:

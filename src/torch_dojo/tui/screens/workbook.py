@@ -31,15 +31,15 @@ from torch_dojo.verdict import Status, Verdict
 from torch_dojo.runner.environment import probe
 from torch_dojo.workspace import WorkspaceError
 from torch_dojo.tui import editor, files, keys
-from torch_dojo.tui.files import signature
-from torch_dojo.tui.messages import (CheckCrashed, CheckFinished, EnvironmentFound, ExerciseChosen, FilesChanged,
-                                     Polling)
+from torch_dojo.tui.messages import CheckCrashed, CheckFinished, EnvironmentFound, FilesChanged, Polling
 from torch_dojo.tui.screens import texts
 from torch_dojo.tui.screens.confirm import ConfirmScreen
 from torch_dojo.tui.screens.message import MessageScreen
+from torch_dojo.tui.screens.navigation import Navigation
 from torch_dojo.tui.screens.solution import SolutionScreen
 from torch_dojo.tui.reviewing import ReviewActions, welcome_back
 from torch_dojo.tui.toasts import HintToast
+from torch_dojo.tui.rechecks import Rechecks
 from torch_dojo.tui.watch import Watcher
 from torch_dojo.tui.widgets.charts import ChartView
 from torch_dojo.tui.widgets.docs import DocsView
@@ -55,26 +55,28 @@ from torch_dojo.session import Unsaved, Session, WorkspaceGone
 
 NARROW = 90  # columns
 FOLLOW_S = 1.0  # how often the progress file is looked at for changes made by another torch-dojo
+AFTER_PAINT_S = 0.2  # from the first frame to starting the warm runner, the probe and the watcher
 
 
-class WorkbookScreen(ReviewActions, Screen):
+class WorkbookScreen(ReviewActions, Navigation, Screen):
     BINDINGS = keys.bindings()
 
-    def __init__(self, session: Session, *, check=runner.check, probe=probe,
+    def __init__(self, session: Session, *, check=None, probe=probe,
                  warm_up: Callable[[], None] | None = None, first_run: bool = False, docs=lookup) -> None:
-        """``check`` judges a file (runner.check's signature), ``probe`` describes the machine,
+        """``check`` judges a file (runner.check's signature; by default runner.check, imported
+        when the first check runs, not before the first paint), ``probe`` describes the machine,
         ``warm_up`` starts what makes checks fast (called once, after the first paint), ``docs``
         looks up the docs of an exercise's APIs (apidocs.lookup's signature)."""
         super().__init__()
         self.session, self.first_run = session, first_run
         self._check, self._probe, self._warm_up, self._docs = check, probe, warm_up, docs
-        self.current = session.first_to_do()
+        self.current = session.where_left_off()
         self.running = ""  # key (Session.key) of the exercise being checked
         self.pending_only = False
         self.polling = ""
         self.gone = ""  # the workspace folder moved or vanished: what was said about it
         self.unsaved: Unsaved | None = None  # progress could not be saved last time: what was said
-        self._checked: dict[Path, tuple[int, int] | None] = {}  # file -> signature at its last check
+        self.rechecks = Rechecks(session)  # saves to any exercise's file, and what to check next
         self._was_finished = session.all_passed()
         folders = [session.workspace.folder_for(pack.name) for pack in session.packs]
         self.watcher = Watcher(folders, lambda paths: self.post_message(FilesChanged(paths)),
@@ -106,12 +108,11 @@ class WorkbookScreen(ReviewActions, Screen):
         self.hint_toast = HintToast(self.app)
         self.app.sub_title = "looking for torch…"
         self.show_exercise(self.current)
-        self.call_after_refresh(self.after_first_paint)
+        # a moment after the first frame, so that the terminal draws it before torch is imported
+        self.call_after_refresh(lambda: self.set_timer(AFTER_PAINT_S, self.after_first_paint))
         self.say_warning()
         if self.first_run:
             self.app.push_screen(MessageScreen(texts.welcome(self.session)))
-        elif self.session.status(self.current) != "not tried":
-            self.start_check(self.current, "where you left off")
         if not self.first_run and (back := welcome_back(self.session)):
             self.app.push_screen(MessageScreen(back))
 
@@ -129,6 +130,12 @@ class WorkbookScreen(ReviewActions, Screen):
         self.set_interval(FOLLOW_S, self.follow_progress)
         if self._warm_up is not None:
             self._warm_up()
+        self.session.changed.update(self.session.key(e) for e in self.rechecks.changed_while_away())
+        if not self.first_run and self.session.status(self.current) != "not tried":
+            self.start_check(self.current, "where you left off")
+        else:
+            self.check_next()
+        self.redraw_list()
         # A plain daemon thread, not a worker: quitting must not wait for torch to import.
         threading.Thread(target=lambda: self.post_message(EnvironmentFound(self._probe())),
                          name="torch-dojo-probe", daemon=True).start()
@@ -139,6 +146,7 @@ class WorkbookScreen(ReviewActions, Screen):
 
     def on_unmount(self) -> None:
         self.watcher.stop()
+        self.session.remember_place(self.current)  # the next start opens here
 
     # Showing --------------------------------------------------------------------------------
 
@@ -148,6 +156,8 @@ class WorkbookScreen(ReviewActions, Screen):
         self.hint_toast.leave(wb.key(exercise))
         file = wb.file_for(exercise)
         verdict = wb.verdicts.get(wb.key(exercise))
+        if wb.key(exercise) in wb.changed and self.running != wb.key(exercise):  # saved while elsewhere
+            self.start_check(exercise, "changed since its last check")
         pack = f"{exercise.pack} · " if len(wb.packs) > 1 else ""
         self.query_one(ExerciseTitle).show(f"{pack}{exercise.id} · {exercise.title}", file)
         self.redraw_list()
@@ -162,8 +172,8 @@ class WorkbookScreen(ReviewActions, Screen):
         self.query_one(TabbedContent).active = "verdict" if verdict else "task"
 
     def show_verdict(self, exercise: Exercise) -> None:
-        verdict = self.session.verdicts.get(self.session.key(exercise))
         status = self.session.status(exercise)
+        verdict = None if status == "changed" else self.session.verdicts.get(self.session.key(exercise))
         self.query_one(VerdictView).show(exercise, verdict, status)
         if self.running == self.session.key(exercise):  # what is shown is of the file as it was
             self.query_one(VerdictView).checking()
@@ -188,10 +198,10 @@ class WorkbookScreen(ReviewActions, Screen):
     def start_check(self, exercise: Exercise, why: str) -> None:
         if self.notice_gone():
             return
-        self._checked[self.session.file_for(exercise)] = signature(self.session.file_for(exercise))
+        self.rechecks.started(exercise)
         self.running = self.session.key(exercise)
-        self.query_one(StatusLine).running(why)
-        if exercise == self.current:
+        if exercise == self.current:  # the status line speaks of the exercise on screen
+            self.query_one(StatusLine).running(why)
             self.query_one(VerdictView).checking()
         self.redraw_list()
         self.run_checks(exercise, why)
@@ -206,7 +216,7 @@ class WorkbookScreen(ReviewActions, Screen):
                 verdict = Verdict(exercise.id, exercise.slug, exercise.title, Status.ERROR, message=problem,
                                   file=str(file))
             else:
-                verdict = self._check(exercise, file, cancelled=lambda: worker.is_cancelled)
+                verdict = (self._check or runner.check)(exercise, file, cancelled=lambda: worker.is_cancelled)
         except runner.Cancelled:
             return
         except Exception as err:  # our bug, not the learner's: keep the workbook alive and say so
@@ -220,6 +230,7 @@ class WorkbookScreen(ReviewActions, Screen):
     def on_check_finished(self, message: CheckFinished) -> None:
         if self.session.key(message.exercise) == self.running:
             self.running = ""
+        self.rechecks.finished(message.exercise)
         self.said_saved(message.unsaved)
         if message.exercise == self.current:
             self.show_verdict(self.current)
@@ -230,9 +241,16 @@ class WorkbookScreen(ReviewActions, Screen):
         if message.verdict.passed and self.session.all_passed() and not self._was_finished:
             self.app.push_screen(MessageScreen(texts.finished(self.session)))
         self._was_finished = self.session.all_passed()
+        self.check_next()
+
+    def check_next(self) -> None:
+        """Nothing is being checked: check the next exercise saved since its last verdict."""
+        if not self.running and (waiting := self.rechecks.next(self.current)) is not None:
+            self.start_check(waiting, "saved" if waiting == self.current else f"{waiting.id} saved")
 
     def on_check_crashed(self, message: CheckCrashed) -> None:
         self.running = ""
+        self.rechecks.give_up(message.exercise)
         self.show_verdict(self.current)
         self.redraw_list()
         self.notify(f"torch-dojo could not run the checks ({message.error}). Your file is untouched; "
@@ -241,11 +259,14 @@ class WorkbookScreen(ReviewActions, Screen):
     def on_files_changed(self, message: FilesChanged) -> None:
         if self.notice_gone():  # the watched folder moved: its events are of files now elsewhere
             return
+        for exercise in self.rechecks.saved(message.paths):
+            self.session.changed.add(self.session.key(exercise))
+            if exercise == self.current or self.session.key(exercise) == self.running:
+                self.start_check(exercise, "saved")  # newest wins: a check of an older file is cancelled
+        self.check_next()
+        self.redraw_list()
         file = self.session.file_for(self.current)
         if file in message.paths or Path(os.path.realpath(file)) in message.paths:  # (a looping link: as is)
-            now = signature(file)
-            if now is not None and now != self._checked.get(file):
-                self.start_check(self.current, "saved")
             self.query_one(SourceView).show(file)
 
     def on_polling(self, message: Polling) -> None:
@@ -300,26 +321,8 @@ class WorkbookScreen(ReviewActions, Screen):
 
     # Actions --------------------------------------------------------------------------------
 
-    def on_exercise_chosen(self, message: ExerciseChosen) -> None:
-        if message.exercise != self.current:
-            self.show_exercise(message.exercise)
-
     def action_run(self) -> None:
         self.start_check(self.current, "run by hand")
-
-    def action_move(self, step: int) -> None:
-        other = self.session.neighbour(self.current, step, pending_only=self.pending_only)
-        if other is None:
-            self.notify("That was the last exercise." if step > 0 else "This is the first exercise.")
-        else:
-            self.show_exercise(other)
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-
-    def action_filter(self) -> None:
-        self.pending_only = not self.pending_only
-        self.redraw_list()
 
     def action_hint(self) -> None:
         exercise = self.current
@@ -378,7 +381,7 @@ class WorkbookScreen(ReviewActions, Screen):
                 self.notify(f"Could not reset {file}: {files.reason(err)}. Your file is as it was.",
                             title="Nothing was reset", severity="error", timeout=30)
                 return
-            self._checked.pop(file, None)
+            self.rechecks.forget(exercise)
             self.show_exercise(exercise)
             saved = f" What you had is saved at {backup}" if backup else ""
             self.notify(f"{exercise.file} is a fresh starter again.{saved}", timeout=20)
@@ -403,7 +406,7 @@ class WorkbookScreen(ReviewActions, Screen):
         if not had_terminal:
             return
         self.query_one(SourceView).show(file)
-        if signature(file) != self._checked.get(file):
+        if self.rechecks.is_new(self.current):
             self.start_check(self.current, "edited")
 
     def action_help(self) -> None:

@@ -18,6 +18,7 @@ MARKS = {
     "passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("✗", "red"), "timeout": ("⏱", "red"),
     "memory": ("M", "red"), "skipped": ("–", "yellow"), "not tried": ("·", "dim"), "running": ("⟳", "cyan"),
     "not_run": ("·", "dim"),  # a check a timeout or crash kept from running
+    "changed": ("•", "yellow"),  # saved since its last verdict: being checked again
 }
 
 

@@ -89,6 +89,8 @@ class VerdictView(VerticalScroll):
         body.display, self._shown = True, verdict is not None
         if verdict is not None:
             body.update(verdict_lines(verdict))
+        elif status == "changed":
+            body.update(Text(f"{exercise.file} changed since its last check: it is being checked again."))
         elif status == "not tried":
             body.update(Text(f"Not checked yet. Edit {exercise.file} and save it: the checks run on every "
                              "save. Press r to run them now."))
