@@ -7,6 +7,8 @@ runner on a review copy); the day is told through $TORCH_DOJO_NOW.
 from __future__ import annotations
 
 import io
+import os
+from datetime import datetime
 
 import pytest
 from rich.console import Console
@@ -48,6 +50,8 @@ def found(tmp_path, mini_pack, monkeypatch) -> workspace.Workspace:
     progress.reveal_hint(found.progress_file, "add", 2)
     progress.record_verdict(found.progress_file, "add", "passed")
     (found.root / "01_add.py").write_text(GOOD_ADD)
+    written = datetime.fromisoformat(DAY0).timestamp() - 60  # saved on DAY0, before that pass
+    os.utime(found.root / "01_add.py", (written, written))  # (or the workbook re-checks it)
     monkeypatch.setenv("TORCH_DOJO_NOW", DAY1)
     return found
 

@@ -36,6 +36,7 @@ from torch_dojo.tui.screens import texts
 from torch_dojo.tui.screens.confirm import ConfirmScreen
 from torch_dojo.tui.screens.message import MessageScreen
 from torch_dojo.tui.screens.navigation import Navigation
+from torch_dojo.tui.screens.notices import Notices
 from torch_dojo.tui.screens.solution import SolutionScreen
 from torch_dojo.tui.reviewing import ReviewActions, welcome_back
 from torch_dojo.tui.toasts import HintToast
@@ -58,7 +59,7 @@ FOLLOW_S = 1.0  # how often the progress file is looked at for changes made by a
 AFTER_PAINT_S = 0.2  # from the first frame to starting the warm runner, the probe and the watcher
 
 
-class WorkbookScreen(ReviewActions, Navigation, Screen):
+class WorkbookScreen(ReviewActions, Navigation, Notices, Screen):
     BINDINGS = keys.bindings()
 
     def __init__(self, session: Session, *, check=None, probe=probe,
@@ -131,7 +132,8 @@ class WorkbookScreen(ReviewActions, Navigation, Screen):
         if self._warm_up is not None:
             self._warm_up()
         self.session.changed.update(self.session.key(e) for e in self.rechecks.changed_while_away())
-        if not self.first_run and self.session.status(self.current) != "not tried":
+        checked = self.running or self.session.key(self.current) in self.session.verdicts  # r before this
+        if not self.first_run and not checked and self.session.status(self.current) != "not tried":
             self.start_check(self.current, "where you left off")
         else:
             self.check_next()
@@ -276,48 +278,6 @@ class WorkbookScreen(ReviewActions, Navigation, Screen):
         self.show_verdict(self.current)
         self.notify(f"Saves are noticed by polling: {message.reason}. If a save does not show up, press r.",
                     timeout=10)
-
-    # Saying what could not be saved ---------------------------------------------------------------
-
-    def notice_gone(self) -> bool:
-        """Whether the workspace folder moved or vanished; said once, when it is first noticed."""
-        gone = self.session.gone()
-        if gone != self.gone:
-            self.gone = gone
-            if gone:
-                self.notify(gone, title="Your workspace moved", severity="error", timeout=60)
-            else:
-                self.notify("Your workspace folder is back: saving again.", timeout=10)
-            self.show_verdict(self.current)
-        return bool(gone)
-
-    def said_saved(self, unsaved: Unsaved | None) -> None:
-        """After a change: say that progress could not be saved (once per reason), or that it is
-        saved again, and a warning of the progress file not said yet."""
-        if not self.notice_gone():
-            if unsaved is not None and (self.unsaved is None or self.unsaved.text != unsaved.text):
-                self.notify(unsaved.text, title="Progress not saved", severity="error", timeout=30)
-            elif unsaved is None and self.unsaved is not None:
-                self.notify("Progress is saved again.", timeout=8)
-        self.unsaved = unsaved
-        self.say_warning()
-
-    def say_warning(self) -> None:
-        if warning := self.session.unsaid_warning():
-            self.notify(warning, title="Progress file set aside", severity="warning", timeout=30)
-
-    # The environment --------------------------------------------------------------------------
-
-    def on_environment_found(self, message: EnvironmentFound) -> None:
-        env = message.environment
-        self.session.environment = env
-        if env.torch_problem:
-            self.app.sub_title = "torch is not usable: run `torch-dojo doctor`"
-            self.notify(f"torch cannot be used: {env.torch_problem}", severity="error", timeout=30)
-        else:
-            gpu = f"CUDA: {env.devices[0]}" if env.cuda_available and env.devices else "no CUDA GPU"
-            self.app.sub_title = f"torch {env.torch} · {gpu}" + (" · MPS" if env.mps_available else "")
-        self.redraw_list()
 
     # Actions --------------------------------------------------------------------------------
 
