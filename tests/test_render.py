@@ -126,7 +126,7 @@ def test_the_check_all_table_lines_up_with_colour_and_names_what_was_not_judged(
     plain = [re.sub(r"\033\[[0-9;]*m", "", line) for line in text.splitlines()]
     assert "\033[" in text  # coloured on a terminal
     assert plain[2].split() == ["·", "02", "folder_instead", "not", "judged"]
-    assert "1 of 2, 1 not run" in plain[3] and plain[3].endswith("8.0 s")
+    assert "1 of 3, 1 not run" in plain[3] and plain[3].endswith("8.0 s")
     assert "none ran" in plain[4] and "error" in plain[4]
     assert len({line.index("status") if n == 0 else line.index(word) for n, (line, word) in
                 enumerate(zip(plain, ["status", "passed", "not judged", "timeout", "error"]))}) == 1
