@@ -29,6 +29,12 @@ def signature(path: Path) -> Signature | None:
     return stat.st_mtime_ns, stat.st_size
 
 
+def among(file: Path, paths: set[Path]) -> bool:
+    """Whether ``paths`` (a watcher's) name ``file``, as given or where a link leads (a looping
+    link is taken as it is)."""
+    return file in paths or Path(os.path.realpath(file)) in paths
+
+
 class Rechecks:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -51,12 +57,10 @@ class Rechecks:
         return now is not None and now != self._checked.get(file)
 
     def saved(self, paths: set[Path]) -> list[Exercise]:
-        """The exercises whose file is among ``paths`` (as given, or where a link leads: a looping
-        link is taken as it is) and holds a version not checked yet."""
+        """The exercises whose file is ``among`` ``paths`` and holds a version not checked yet."""
         touched = []
         for exercise in self.session.exercises:
-            file = self.session.file_for(exercise)
-            if (file in paths or Path(os.path.realpath(file)) in paths) and self.is_new(exercise):
+            if among(self.session.file_for(exercise), paths) and self.is_new(exercise):
                 touched.append(exercise)
         return touched
 

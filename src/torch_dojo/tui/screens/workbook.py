@@ -12,9 +12,7 @@ never written again, and a learner's "file" that is a pipe or a folder is named,
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 from typing import Callable
 
 from textual import events, work
@@ -40,7 +38,7 @@ from torch_dojo.tui.screens.notices import Notices
 from torch_dojo.tui.screens.solution import SolutionScreen
 from torch_dojo.tui.reviewing import ReviewActions, welcome_back
 from torch_dojo.tui.toasts import HintToast
-from torch_dojo.tui.rechecks import Rechecks
+from torch_dojo.tui.rechecks import Rechecks, among
 from torch_dojo.tui.watch import Watcher
 from torch_dojo.tui.widgets.charts import ChartView
 from torch_dojo.tui.widgets.docs import DocsView
@@ -268,7 +266,7 @@ class WorkbookScreen(ReviewActions, Navigation, Notices, Screen):
         self.check_next()
         self.redraw_list()
         file = self.session.file_for(self.current)
-        if file in message.paths or Path(os.path.realpath(file)) in message.paths:  # (a looping link: as is)
+        if among(file, message.paths):
             self.query_one(SourceView).show(file)
 
     def on_polling(self, message: Polling) -> None:
