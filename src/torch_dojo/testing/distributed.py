@@ -22,8 +22,9 @@ from typing import Any, Callable
 
 from torch_dojo.testing.compare import CheckFailure
 
-# What each rank runs (``torchrun -m``). A name, not an import: the check API never imports
-# the runner (the runner imports it); tests/test_layout.py holds it to the module's __name__.
+# The launch: torchrun's launcher, configured as ``torchrun --standalone`` is, whose ranks run
+# the learner's file (``python -m RANK_MODULE``). A name, not an import: the check API never
+# imports the runner (the runner imports it); tests/test_layout.py holds it to the module's __name__.
 RANK_MODULE = "torch_dojo.runner.check_process.rank"
 # Graded, a confining judge leaves its wall in WALL_ENV: torchrun then starts behind it, through
 # WALL_MODULE, so that it and every rank share one Landlock domain (held to __name__ the same way).
@@ -75,15 +76,16 @@ def run_torchrun(script: Path, nproc: int = 2, *, probe: Callable[[Any], Any] | 
     if hide_cuda is None:
         hide_cuda = torch.cuda.device_count() < nproc
     out = Path(tempfile.mkdtemp(prefix="torch-dojo-ranks-"))
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc_per_node={nproc}", "-m", RANK_MODULE,
+    command = [sys.executable, "-m", RANK_MODULE, f"--nproc={nproc}",
                "--out", str(out), "--file", str(Path(script).resolve())]
     if probe is not None:
         command += ["--probe", f"{probe.__code__.co_filename}::{probe.__name__}"]
     if os.environ.get(WALL_ENV):  # graded: torchrun and every rank behind the learner's wall
         also = ["--read", probe.__code__.co_filename] if probe is not None else []
         command = [sys.executable, "-m", WALL_MODULE, "--write", str(out), *also, "--", *command]
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    # TMPDIR: what the launch writes there (torchrun's logs, torch's caches, the learner's
+    # temporary files) goes with the reports.
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1", TMPDIR=str(out))
     if hide_cuda:
         env["CUDA_VISIBLE_DEVICES"] = ""
     log = out / "torchrun.log"
