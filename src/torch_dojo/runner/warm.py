@@ -18,8 +18,9 @@ A check goes cold (a fresh interpreter, as ``runner.check``; ``cold_reason`` say
 
 - this is not Linux: the supervisor relies on fork and on prctl to adopt orphans;
 - ``TORCH_DOJO_WARM=0`` is set (a way out, should the supervisor ever misbehave);
-- the exercise requires ``cuda`` or ``distributed``: a CUDA context, and torchrun's
-  processes, belong in a fresh process (and cost seconds anyway);
+- the exercise requires ``cuda``: a CUDA context belongs in a fresh process. (One that
+  requires ``distributed`` forks as any other: ``run_torchrun`` starts torchrun's launcher
+  as a fresh process of its own, and its ranks fork from that launcher.)
 - on a machine where CUDA may exist (an NVIDIA, ROCm or WSL GPU device node is present),
   the checks, the reference or the learner's file mention "cuda" anywhere: such a check
   may touch CUDA (learners' files often do: ``"cuda" if torch.cuda.is_available()``).
@@ -52,7 +53,7 @@ from torch_dojo.runner.supervisor import Supervisor
 
 READY_TIMEOUT = 5.0
 MAX_FAILED_BOOTS = 3
-COLD_REQUIREMENTS = ("cuda", "distributed")
+COLD_REQUIREMENTS = ("cuda",)
 _GPU_NODES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia", "/dev/kfd", "/dev/dxg")
 
 
