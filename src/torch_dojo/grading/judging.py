@@ -84,8 +84,12 @@ def grade(pack: Pack, students: list[Submission], *, checks: Iterable[Check], jo
     try:
         with ThreadPoolExecutor(max_workers=workers.qsize()) as pool:
             _all(pool, [pool.submit(judge_reference, exercise) for exercise in pack.exercises])
+            # The longest first (by its reference's time): a long one started last would
+            # leave the other workers idle at the end (exercise 18's torchrun, here).
+            jobs = sorted(((student, exercise) for student in students for exercise in pack.exercises),
+                          key=lambda job: -(grades.expected[job[1].slug].duration or 0.0))
             _all(pool, [pool.submit(judge, student, exercise, candidates(student, exercise, pack))
-                        for student in students for exercise in pack.exercises])
+                        for student, exercise in jobs])
     except KeyboardInterrupt:
         if not grades.complete:
             raise
