@@ -14,10 +14,11 @@ workspace holding the solutions, as a learner runs it (warm), and once more with
 TORCH_DOJO_WARM=0 (cold). Write the numbers, with the machine and the date, in
 benchmarks/README.md.
 
-``--per-exercise``: every exercise of the built-in pack that the warm runner forks (not 18,
-torchrun, nor those needing CUDA), warm on its reference solution, --rounds checks each
-after one untimed one, once the worker has finished its preload (``WarmRunner.preloaded``):
-the median and the slowest of each, and which exceed 0.3 s.
+``--per-exercise``: every exercise of the built-in pack that the warm runner forks (not those
+needing CUDA), warm on its reference solution, --rounds checks each after one untimed one,
+once the worker has finished its preload (``WarmRunner.preloaded``): the median and the
+slowest of each, and which exceed 0.3 s. Those that launch torchrun (requiring
+``distributed``: 18) are timed too, and not held to 0.3 s: a launch takes seconds.
 """
 
 from __future__ import annotations
@@ -145,8 +146,10 @@ def per_exercise(rounds: int, gap: float) -> dict:
             if samples:
                 found[exercise.label] = {"median_s": round(statistics.median(samples), 3),
                                          "max_s": round(max(samples), 3)}
+    torchrun = {e.label for e in pack.exercises if "distributed" in e.requires}
     return {"worker_ready_s": round(boot, 2), "preloaded_s": round(preload, 2), "preloaded": preloaded,
-            "exercises": found, "over_0_3_s": [k for k, v in found.items() if v["median_s"] > 0.3]}
+            "exercises": found, "torchrun": sorted(torchrun & set(found)),
+            "over_0_3_s": [k for k, v in found.items() if v["median_s"] > 0.3 and k not in torchrun]}
 
 
 def main() -> None:
@@ -170,9 +173,10 @@ def main() -> None:
             return
         print(f"worker ready after {found['worker_ready_s']} s, preload done {found['preloaded_s']} s later")
         for label, row in found["exercises"].items():
-            print(f"{label:32} {row['median_s'] * 1000:7.0f} ms  (slowest {row['max_s'] * 1000:.0f} ms)"
-                  f"{'  > 0.3 s' if row['median_s'] > 0.3 else ''}")
-        print(f"over 0.3 s: {', '.join(found['over_0_3_s']) or 'none'}; load {found['load_average']}")
+            over = "  (torchrun)" if label in found["torchrun"] else "  > 0.3 s" if row["median_s"] > 0.3 else ""
+            print(f"{label:32} {row['median_s'] * 1000:7.0f} ms  (slowest {row['max_s'] * 1000:.0f} ms){over}")
+        print(f"over 0.3 s (torchrun aside): {', '.join(found['over_0_3_s']) or 'none'}; "
+              f"load {found['load_average']}")
         return
 
     with tempfile.TemporaryDirectory() as tmp:
