@@ -113,3 +113,115 @@ def test_a_launch_that_hangs_is_ended_with_every_rank(tmp_path, own_tmp):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert list(own_tmp.iterdir()) == []
+
+
+# Through the runner: the launcher a check process forks ahead ---------------------------------
+
+PACK_TOML = """\
+[pack]
+name = "ddp"
+title = "torchrun launches, for the tests"
+
+[[exercise]]
+id = "01"
+slug = "ranks"
+title = "Ranks"
+chapter = "Distributed"
+file = "01_ranks.py"
+time_limit = 120
+requires = ["distributed"]
+task = "Write `world()`."
+hints = ["Read the environment.", "`int(os.environ['WORLD_SIZE'])`"]
+"""
+CHECKS = '''\
+import os
+from pathlib import Path
+
+from torch_dojo.testing import requires, run_torchrun
+
+SECRET = Path(__file__).resolve().parents[1] / "pack.toml"  # the pack is closed to the ranks
+
+
+def probe(module):
+    import os
+    from pathlib import Path
+
+    try:
+        SECRET.read_text()
+        secret = "read"
+    except OSError as err:
+        secret = type(err).__name__
+    return {"world": module.world(), "secret": secret,
+            "name": _name()}
+
+
+def _name():
+    """This process's name (prctl PR_GET_NAME): a fork keeps its parent's."""
+    import ctypes
+
+    name = ctypes.create_string_buffer(16)
+    ctypes.CDLL(None, use_errno=True).prctl(16, name)
+    return name.value.decode()
+
+
+@requires("distributed")
+def test_every_rank_knows_the_world(learner_path):
+    """world() is the number of ranks, on every rank"""
+    for nproc in (3, 2):
+        run = run_torchrun(learner_path, nproc=nproc, probe=probe, timeout=90)
+        assert not run.timed_out and not run.errors(), run.errors() or run.output
+        data = [run.rank(n).data for n in range(nproc)]
+        # forked from the launcher the check process forked ahead, not from a fresh interpreter
+        assert {d["name"] for d in data} == {"dojo-launcher"}, data
+        if os.environ.get("TORCH_DOJO_WALL"):  # graded: every rank behind the learner's wall
+            assert {d["secret"] for d in data} == {"PermissionError"}, data
+        assert [d["world"] for d in data] == [nproc] * nproc, f"world() gave {[d['world'] for d in data]}"
+'''
+
+
+@pytest.fixture
+def ddp_pack(tmp_path):
+    from torch_dojo.pack import load_pack
+
+    root = tmp_path / "ddp"
+    for name, text in {"pack.toml": PACK_TOML, "checks/01_ranks.py": CHECKS,
+                       "exercises/01_ranks.py": "def world():\n    raise NotImplementedError\n",
+                       "solutions/01_ranks.py": "import os\n\n\ndef world():\n    return int(os.environ['WORLD_SIZE'])\n"
+                       }.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return load_pack(root)
+
+
+def test_a_cold_check_launches_through_its_launcher_and_ends_it(ddp_pack, write):
+    from torch_dojo import runner
+    from torch_dojo.verdict import Status
+
+    exercise = ddp_pack.exercises[0]
+    verdict = runner.check(exercise, exercise.solution)
+    assert verdict.status is Status.PASSED, verdict.to_json()  # no launcher left running, either
+    wrong = runner.check(exercise, write("01_ranks.py", "def world():\n    return 2\n"))
+    assert wrong.status is Status.FAILED and "world() gave [2, 2, 2]" in wrong.checks[0].message
+
+
+def test_a_warm_judged_check_launches_through_its_launcher(ddp_pack, warm_runner):
+    from torch_dojo.verdict import Status
+
+    exercise = ddp_pack.exercises[0]
+    verdict = warm_runner.check(exercise, exercise.solution, judged=True)
+    assert verdict.status is Status.PASSED, verdict.to_json()
+    assert warm_runner.last_was_warm
+
+
+@pytest.mark.skipif("not __import__('torch_dojo.runner.confinement', fromlist=['abi']).abi()",
+                    reason="this kernel has no Landlock")
+def test_graded_and_confined_every_rank_is_behind_the_wall(ddp_pack, dojo, tmp_path):
+    import json
+    import shutil
+
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    shutil.copy(ddp_pack.exercises[0].solution, tmp_path / "subs" / "ann" / "01_ranks.py")
+    done = dojo("grade", "subs", "--pack", str(ddp_pack.root), "--out", "g.json", "--confinement", "require")
+    assert done.returncode == 0, done.stderr[-3000:]
+    mark = json.loads((tmp_path / "g.json").read_text())["students"][0]["exercises"]["01"]
+    assert mark["status"] == "passed", mark

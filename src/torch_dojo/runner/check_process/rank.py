@@ -1,14 +1,18 @@
 """A torchrun launch for ``run_torchrun``: torchrun's own launcher, and what each rank runs.
 
-``python -m torch_dojo.runner.check_process.rank --nproc N --out DIR --file FILE [--probe
-CHECKS::NAME]`` configures a launch exactly as ``torchrun --standalone --nproc_per_node=N``
+``launch`` configures a launch exactly as ``torchrun --standalone --nproc_per_node=N``
 does (torchrun's own argument parser and ``config_from_args``), and hands torchrun's
 launcher (``elastic_launch``: the same agent, rendezvous, environment per rank and
 shutdown) a function, ``run_rank``, rather than a command. Each rank then starts as a
-fork of this launcher, which has imported torch, the parts of it a DDP script uses and
-our own modules once, before the launch: a rank no longer spends seconds importing torch
-(a launch on 3 ranks was seven imports of torch, 15 s of the 25 s exercise 18 took here).
-The learner's file is still imported, or run as ``__main__``, in each rank, after the fork.
+fork of the launching process, which has imported torch, the parts of it a DDP script
+uses and our own modules before: a rank spends no seconds importing torch (a launch on 3
+ranks was four imports of torch, 15.7 s here, before). The learner's file is still
+imported, or run as ``__main__``, in each rank, after the fork.
+
+The launching process is a fork of the launcher the check process forked ahead
+(``launcher``), which imported all that once for the whole check; or, where there is none,
+``python -m torch_dojo.runner.check_process.rank --nproc N --out DIR --file FILE [--probe
+CHECKS::NAME]``, a fresh interpreter that imports it for this launch (``main``).
 
 With a CUDA GPU visible the ranks are spawned instead (fresh interpreters, as torchrun's
 command launch starts them): a CUDA context must never be inherited across a fork.
@@ -57,13 +61,19 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:  # a rank that needs it fails with the learner's own import error
             pass
     fork = os.environ.get("CUDA_VISIBLE_DEVICES") == ""  # no GPU can be touched: forking is safe
-    if fork and args.probe:
-        _probe(args.probe)  # loaded once here, found loaded by every rank
+    return launch(args.nproc, args.out, args.file, args.probe, fork=fork)
+
+
+def launch(nproc: int, out: str, file: str, probe: str, *, fork: bool) -> int:
+    """One launch, as ``torchrun --standalone --nproc_per_node=NPROC`` makes it, of ``run_rank``;
+    0 when every rank ended well. ``fork``: the ranks are forks of this process, else spawned."""
+    if fork and probe:
+        _probe(probe)  # loaded once here, found loaded by every rank
     from torch.distributed import run as torchrun
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import elastic_launch
 
-    options = torchrun.parse_args(["--standalone", f"--nproc_per_node={args.nproc}",
+    options = torchrun.parse_args(["--standalone", f"--nproc_per_node={nproc}",
                                    f"--start-method={'fork' if fork else 'spawn'}", "rank"])
     # What torchrun's run() does for --standalone before configuring.
     options.rdzv_backend, options.rdzv_endpoint, options.rdzv_id = "c10d", "localhost:0", str(uuid.uuid4())
@@ -71,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        elastic_launch(config, run_rank)(args.out, args.file, args.probe)
+        elastic_launch(config, run_rank)(out, file, probe)
     except ChildFailedError as failed:
         print(failed.format_msg(), file=sys.stderr)
         return 1
@@ -103,6 +113,7 @@ def run_rank(out_dir: str, file: str, probe_name: str) -> int:
         if probe_name:
             report["data"] = _probe(probe_name)(load_module(Path(file), "learner"))
         else:
+            sys.argv = [file]  # as `torchrun FILE` gives it
             runpy.run_path(file, run_name="__main__")
     except SystemExit as exc:
         if exc.code not in (0, None):
