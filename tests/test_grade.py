@@ -331,6 +331,7 @@ class FakeWarmRunner:
     comes while it winds down, once every mark is known."""
 
     closes = 0
+    said: list[str] = []  # what every runner was asked, in order
 
     def __init__(self):
         self.judge = FakeCheck()
@@ -338,7 +339,12 @@ class FakeWarmRunner:
     def start(self) -> None:
         pass
 
+    def preloaded(self, timeout: float = 60.0) -> bool:
+        FakeWarmRunner.said.append("preloaded")
+        return True
+
     def check(self, exercise, file, judged=False, confinement=None) -> Verdict:
+        FakeWarmRunner.said.append("check")
         return self.judge(exercise, file)
 
     def close(self) -> None:
@@ -362,6 +368,22 @@ def test_an_interrupt_after_the_last_mark_still_writes_the_csv(tmp_path, monkeyp
     rows = list(csv.reader(io.StringIO(out.read_text())))
     assert [r[0] for r in rows] == ["student", "ana", "ben", "cy", "(summary)"], capsys.readouterr().err
     assert code == 0
+
+
+def test_grade_waits_for_every_workers_whole_preload_before_the_first_mark(tmp_path, monkeypatch):
+    """Else each early check imports what the preload had yet to (torch._dynamo: seconds each)."""
+    from conftest import MINI
+
+    from torch_dojo import cli
+    from torch_dojo.runner import warm
+
+    monkeypatch.setattr(warm, "WarmRunner", FakeWarmRunner)
+    monkeypatch.setattr(FakeWarmRunner, "closes", 1)  # no interrupt here
+    monkeypatch.setattr(FakeWarmRunner, "said", [])
+    students(tmp_path)
+    cli.main(["grade", str(tmp_path / "subs"), "--pack", str(MINI), "--jobs", "3"])
+    assert FakeWarmRunner.said[:3] == ["preloaded"] * 3 and "preloaded" not in FakeWarmRunner.said[3:]
+    assert FakeWarmRunner.said.count("check") >= 5  # the marks (the references may come from the cache)
 
 
 def test_a_grading_warning_names_the_files_a_student_left_two_of(tmp_path, monkeypatch, capsys):

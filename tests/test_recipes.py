@@ -36,6 +36,7 @@ from torch_dojo.verdict import CheckResult, Status, Verdict
 
 class Judge:
     def start(self): pass
+    def preloaded(self, timeout=60.0): return True
     def close(self): pass
     def check(self, exercise, file, judged=False, confinement=None):
         status = Status.PASSED if "return" in Path(file).read_text() else Status.FAILED

@@ -16,6 +16,8 @@ from torch_dojo.pack import Exercise
 from torch_dojo.runner import confinement
 from torch_dojo.verdict import Verdict
 
+PRELOAD_WAIT = 120.0  # seconds, at most, for a warm worker's whole preload before the first mark
+
 
 def grade(args: argparse.Namespace) -> int:
     """Judge every student's folder (or one shard of them); a table on stdout, the file in --out
@@ -74,6 +76,8 @@ def grade(args: argparse.Namespace) -> int:
         with shown:
             for warm in runners:
                 warm.start()
+            for warm in runners:  # the whole preload first: else each early check imports
+                warm.preloaded(timeout=PRELOAD_WAIT)  # torch._dynamo for itself (seconds, on every fork)
             references = grading.References(cache, machine={"confinement": [wall.mode, wall.active, wall.abi],
                                                             "gpu": cuda_may_exist()}, fresh=args.fresh)
             grades = grading.Grades(pack, [], {}, confinement=wall.to_json()) if not students else grading.grade(
