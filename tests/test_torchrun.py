@@ -1,4 +1,4 @@
-"""run_torchrun for real: torchrun's launcher, ranks forked from it, the learner's files on them.
+"""run_torchrun for real: torchrun, its ranks, the learner's files on them.
 
 The built-in exercise 18 (tests/test_builtin_pack.py) proves the checks; these prove the
 launch itself: what each rank is told, that a failed rank ends the others as torchrun's
@@ -115,7 +115,7 @@ def test_a_launch_that_hangs_is_ended_with_every_rank(tmp_path, own_tmp):
     assert list(own_tmp.iterdir()) == []
 
 
-# Through the runner: the launcher a check process forks ahead ---------------------------------
+# Through the runner: cold, warm judged, graded behind the wall ----------------------------------
 
 PACK_TOML = """\
 [pack]
@@ -151,17 +151,7 @@ def probe(module):
         secret = "read"
     except OSError as err:
         secret = type(err).__name__
-    return {"world": module.world(), "secret": secret,
-            "name": _name()}
-
-
-def _name():
-    """This process's name (prctl PR_GET_NAME): a fork keeps its parent's."""
-    import ctypes
-
-    name = ctypes.create_string_buffer(16)
-    ctypes.CDLL(None, use_errno=True).prctl(16, name)
-    return name.value.decode()
+    return {"world": module.world(), "secret": secret}
 
 
 @requires("distributed")
@@ -171,8 +161,6 @@ def test_every_rank_knows_the_world(learner_path):
         run = run_torchrun(learner_path, nproc=nproc, probe=probe, timeout=90)
         assert not run.timed_out and not run.errors(), run.errors() or run.output
         data = [run.rank(n).data for n in range(nproc)]
-        # forked from the launcher the check process forked ahead, not from a fresh interpreter
-        assert {d["name"] for d in data} == {"dojo-launcher"}, data
         if os.environ.get("TORCH_DOJO_WALL"):  # graded: every rank behind the learner's wall
             assert {d["secret"] for d in data} == {"PermissionError"}, data
         assert [d["world"] for d in data] == [nproc] * nproc, f"world() gave {[d['world'] for d in data]}"
@@ -193,18 +181,18 @@ def ddp_pack(tmp_path):
     return load_pack(root)
 
 
-def test_a_cold_check_launches_through_its_launcher_and_ends_it(ddp_pack, write):
+def test_a_cold_check_launches_torchrun_and_leaves_nothing_running(ddp_pack, write):
     from torch_dojo import runner
     from torch_dojo.verdict import Status
 
     exercise = ddp_pack.exercises[0]
     verdict = runner.check(exercise, exercise.solution)
-    assert verdict.status is Status.PASSED, verdict.to_json()  # no launcher left running, either
+    assert verdict.status is Status.PASSED, verdict.to_json()  # no process left running, either
     wrong = runner.check(exercise, write("01_ranks.py", "def world():\n    return 2\n"))
     assert wrong.status is Status.FAILED and "world() gave [2, 2, 2]" in wrong.checks[0].message
 
 
-def test_a_warm_judged_check_launches_through_its_launcher(ddp_pack, warm_runner):
+def test_a_warm_judged_check_launches_torchrun(ddp_pack, warm_runner):
     from torch_dojo.verdict import Status
 
     exercise = ddp_pack.exercises[0]
