@@ -15,8 +15,6 @@ import pytest
 
 from torch_dojo.testing import run_torchrun
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 def probe(module):
     """Runs on every rank: what torchrun told it, and the learner's function's answer."""
