@@ -150,6 +150,13 @@ def test_run_torchrun_names_the_rank_module_that_exists():
     assert distributed.RANK_MODULE == rank.__name__
 
 
+def test_run_torchrun_reads_the_launcher_where_the_check_process_says_it_is():
+    from torch_dojo.runner.check_process import launcher
+    from torch_dojo.testing import distributed
+
+    assert distributed.LAUNCHER_ENV == launcher.LAUNCHER_ENV
+
+
 def test_run_torchrun_names_the_wall_that_exists():
     from torch_dojo.runner import confinement
     from torch_dojo.testing import distributed

@@ -1,4 +1,4 @@
-"""run_torchrun for real: torchrun, its ranks, the learner's files on them.
+"""run_torchrun for real: torchrun's launcher, ranks forked for it, the learner's files on them.
 
 The built-in exercise 18 (tests/test_builtin_pack.py) proves the checks; these prove the
 launch itself: what each rank is told, that a failed rank ends the others as torchrun's
@@ -26,7 +26,9 @@ def probe(module):
     total = module.rank_sum()
     return {"env": {k: os.environ.get(k) for k in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR",
                                                    "MASTER_PORT", "TORCHELASTIC_RUN_ID")},
-            "sum": total, "group": [dist.get_rank(), dist.get_world_size()]}
+            "sum": total, "group": [dist.get_rank(), dist.get_world_size()],
+            # forked by the zygote, which has one thread: not by torchrun's agent, which has several
+            "parent_threads": len(os.listdir(f"/proc/{os.getppid()}/task"))}
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def test_every_rank_is_told_who_it_is_and_the_launch_leaves_nothing_behind(tmp_p
         env = data["env"]
         assert (env["RANK"], env["WORLD_SIZE"], env["LOCAL_RANK"]) == (str(number), "3", str(number))
         assert env["MASTER_ADDR"] and env["MASTER_PORT"] and env["TORCHELASTIC_RUN_ID"]
+        assert data["parent_threads"] == 1
     assert len({probed.rank(n).data["env"]["TORCHELASTIC_RUN_ID"] for n in range(3)}) == 1
 
     as_script = run_torchrun(script, nproc=2, timeout=120)
@@ -113,7 +116,7 @@ def test_a_launch_that_hangs_is_ended_with_every_rank(tmp_path, own_tmp):
     assert list(own_tmp.iterdir()) == []
 
 
-# Through the runner: cold, warm judged, graded behind the wall ----------------------------------
+# Through the runner: the launcher a check process forks ahead ---------------------------------
 
 PACK_TOML = """\
 [pack]
@@ -149,7 +152,17 @@ def probe(module):
         secret = "read"
     except OSError as err:
         secret = type(err).__name__
-    return {"world": module.world(), "secret": secret}
+    return {"world": module.world(), "secret": secret,
+            "name": _name()}
+
+
+def _name():
+    """This process's name (prctl PR_GET_NAME): a fork keeps its parent's."""
+    import ctypes
+
+    name = ctypes.create_string_buffer(16)
+    ctypes.CDLL(None, use_errno=True).prctl(16, name)
+    return name.value.decode()
 
 
 @requires("distributed")
@@ -159,6 +172,8 @@ def test_every_rank_knows_the_world(learner_path):
         run = run_torchrun(learner_path, nproc=nproc, probe=probe, timeout=90)
         assert not run.timed_out and not run.errors(), run.errors() or run.output
         data = [run.rank(n).data for n in range(nproc)]
+        # forked from the launcher the check process forked ahead, not from a fresh interpreter
+        assert {d["name"] for d in data} == {"dojo-launcher"}, data
         if os.environ.get("TORCH_DOJO_WALL"):  # graded: every rank behind the learner's wall
             assert {d["secret"] for d in data} == {"PermissionError"}, data
         assert [d["world"] for d in data] == [nproc] * nproc, f"world() gave {[d['world'] for d in data]}"
@@ -179,18 +194,18 @@ def ddp_pack(tmp_path):
     return load_pack(root)
 
 
-def test_a_cold_check_launches_torchrun_and_leaves_nothing_running(ddp_pack, write):
+def test_a_cold_check_launches_through_its_launcher_and_ends_it(ddp_pack, write):
     from torch_dojo import runner
     from torch_dojo.verdict import Status
 
     exercise = ddp_pack.exercises[0]
     verdict = runner.check(exercise, exercise.solution)
-    assert verdict.status is Status.PASSED, verdict.to_json()  # no process left running, either
+    assert verdict.status is Status.PASSED, verdict.to_json()  # no launcher left running, either
     wrong = runner.check(exercise, write("01_ranks.py", "def world():\n    return 2\n"))
     assert wrong.status is Status.FAILED and "world() gave [2, 2, 2]" in wrong.checks[0].message
 
 
-def test_a_warm_judged_check_launches_torchrun(ddp_pack, warm_runner):
+def test_a_warm_judged_check_launches_through_its_launcher(ddp_pack, warm_runner):
     from torch_dojo.verdict import Status
 
     exercise = ddp_pack.exercises[0]

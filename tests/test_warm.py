@@ -91,7 +91,7 @@ def test_checks_that_need_a_fresh_process_go_cold(mini_pack, write, monkeypatch)
     cuda = dataclasses.replace(exercise, requires=frozenset({"cuda"}))
     assert runner_.cold_reason(cuda, path) == "the exercise requires cuda"
     distributed = dataclasses.replace(exercise, requires=frozenset({"distributed"}))
-    assert runner_.cold_reason(distributed, path) is None  # torchrun and its ranks are processes of their own
+    assert runner_.cold_reason(distributed, path) is None  # torchrun's launcher is a process of its own
     monkeypatch.setattr(warm_module, "cuda_may_exist", lambda: True)
     assert "CUDA" in runner_.cold_reason(exercise, path)
     assert runner_.cold_reason(exercise, write("other.py", "def add(a, b):\n    return a + b\n")) is None

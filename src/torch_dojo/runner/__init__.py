@@ -15,7 +15,7 @@ process, run as ``python -m runner.<subpackage>`` or forked:
 - ``supervisor_process``: every check process runs under one (cold: one per check; warm:
   one that imported torch once and forks the check processes);
 - ``check_process``: imports the learner's file and runs the hidden checks under pytest;
-  ``check_process.rank`` is one torchrun rank of ``run_torchrun``;
+  ``check_process.rank`` is a torchrun launch of ``run_torchrun``, and its ranks;
 - ``judged``: judged mode, the judge (a check process that never runs the learner's
   code) and the learner's process it asks;
 - ``probe_process``: what this machine offers, asked for ``environment.probe``.

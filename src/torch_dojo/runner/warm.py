@@ -19,8 +19,8 @@ A check goes cold (a fresh interpreter, as ``runner.check``; ``cold_reason`` say
 - this is not Linux: the supervisor relies on fork and on prctl to adopt orphans;
 - ``TORCH_DOJO_WARM=0`` is set (a way out, should the supervisor ever misbehave);
 - the exercise requires ``cuda``: a CUDA context belongs in a fresh process. (One that
-  requires ``distributed`` forks as any other: ``run_torchrun`` starts torchrun, and so every
-  rank, as fresh processes of their own.)
+  requires ``distributed`` forks as any other: ``run_torchrun`` starts torchrun's launcher
+  as a fresh process of its own, and its ranks fork from that launcher.)
 - on a machine where CUDA may exist (an NVIDIA, ROCm or WSL GPU device node is present),
   the checks, the reference or the learner's file mention "cuda" anywhere: such a check
   may touch CUDA (learners' files often do: ``"cuda" if torch.cuda.is_available()``).

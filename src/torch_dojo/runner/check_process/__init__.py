@@ -4,7 +4,9 @@
 supervisor process: ``main`` runs the checks; ``plugin`` is the pytest plugin that hands
 checks their fixtures and reports each result; ``learner_module`` loads the learner's
 file; ``tamper`` notices replaced functions; ``explain`` and ``blame`` word what went
-wrong; ``requirements`` says what this machine lacks; ``rank`` is one torchrun rank of
-``run_torchrun``. Nothing here may import ``runner.judged`` or the supervisor process.
+wrong; ``requirements`` says what this machine lacks; ``rank`` is a torchrun launch of
+``run_torchrun`` and what each of its ranks runs, ``launcher`` the process a check forks
+ahead for its launches, ``zygote`` the one each launch forks its ranks from.
+Nothing here may import ``runner.judged`` or the supervisor process.
 This file stays empty: the main process imports it only for its ``__name__``.
 """

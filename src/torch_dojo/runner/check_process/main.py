@@ -20,6 +20,7 @@ from typing import Any, Callable
 import pytest
 
 from torch_dojo.runner.check_process.explain import explain, known_hint
+from torch_dojo.runner.check_process.launcher import end_launcher, fork_launcher
 from torch_dojo.runner.check_process.learner_module import (
     import_failure,
     load_module,
@@ -126,6 +127,7 @@ def run(spec: CheckSpec, guard: Guard | None = None, prepared: Prepared | None =
         if mentions_torch(learner_path, spec.checks):
             importlib.import_module("torch")  # first, so that replacing its functions is seen
         guard = Guard.snapshot()
+    fork_launcher(spec)  # before the learner's file runs: no torch op has run here yet
     try:
         learner = load_module(learner_path, "learner")
     except BaseException as exc:  # SystemExit and KeyboardInterrupt at import too
@@ -188,6 +190,7 @@ def _run_prepared(prepared: Prepared, checks: str, version: str) -> int:
 
 def finish(code: int) -> None:
     """End the check process at once: no waiting for threads the learner left running."""
+    end_launcher()
     wind_down(grace=0)
     os._exit(code)
 

@@ -18,6 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
+from torch_dojo.runner.check_process.launcher import fork_launcher
 from torch_dojo.runner.check_process.main import Prepared, run_checks
 from torch_dojo.runner.check_process.warned import show_at_learners_line
 from torch_dojo.runner.check_process.plugin import CheckRun
@@ -75,6 +76,7 @@ def start(spec: CheckSpec) -> "Session":
         finally:
             os._exit(70)
     learner_end.close()
+    fork_launcher(spec)  # for torchrun's launches: as the learner's process, before the judge reads anything
     harden()
     confinement.remember(spec.confinement)  # for torchrun (testing.run_torchrun) and messages
     return Session(pid, judge_end, spec)
