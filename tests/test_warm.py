@@ -185,9 +185,22 @@ PRELOADED = (  # checks that pass only where the first optimizer's imports are d
     "def test_the_check_process_has_them(learner):\n"
     "    assert 'torch._dynamo' in sys.modules and 'torch.profiler' in sys.modules\n\n"
     "def test_the_learners_code_has_them(learner):\n"
-    "    assert learner.loaded('torch._dynamo')\n"
+    "    assert learner.loaded('torch._dynamo')\n\n"
+    "def test_torchs_own_operator_libraries_are_not_undone_at_exit(learner):\n"
+    "    assert learner.teardowns() == (0, 1)\n"
 )
-LOADED = "import sys\n\ndef loaded(name):\n    return name in sys.modules\n"
+LOADED = (
+    "import sys\nimport weakref\n\n"
+    "def loaded(name):\n    return name in sys.modules\n\n"
+    "def teardowns():\n"
+    "    import torch.library\n"
+    "    def count():\n"
+    "        return sum(1 for f in list(weakref.finalize._registry)\n"
+    "                   if f.atexit and (f.peek() or (0, 0))[1] is torch.library._del_library)\n"
+    "    before = count()\n"
+    "    mine = torch.library.Library('dojo_test_lib', 'DEF')  # one of the learner's own: still undone\n"
+    "    return before, count()\n"
+)
 
 
 def test_what_torch_imports_lazily_is_preloaded_after_ready_for_both_judged_processes(mini_pack, write, tmp_path):

@@ -17,6 +17,7 @@ ends (``clear``): a tensor the check dropped may still carry a change to send.
 
 from __future__ import annotations
 
+import array
 import collections
 import enum
 import io
@@ -342,6 +343,9 @@ def loads(data: bytes, persistent: Callable[[Any], Any]) -> tuple[Any, dict[int,
 # Random generators -------------------------------------------------------------------------------
 
 
+PYTHON_STATE_BYTES = 625 * array.array("I").itemsize  # random.getstate()'s numbers
+
+
 def rng_state() -> tuple:
     """The states of torch's, Python's and NumPy's global generators, as plain values (None
     for a library not imported here)."""
@@ -351,13 +355,17 @@ def rng_state() -> tuple:
     if np is not None:
         name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
         numpy_state = (name, keys.tobytes(), int(pos), int(has_gauss), float(cached))
-    return (torch_state, random.getstate(), numpy_state)
+    version, internal, gauss = random.getstate()
+    # Python's 625 numbers as one bytes value: read and written as one, not as 625 values.
+    return (torch_state, (version, array.array("I", internal).tobytes(), gauss), numpy_state)
 
 
 def set_rng_state(state: tuple, load: bool) -> None:
     """Set the generators to ``state``; ``load``: import torch or NumPy for their part."""
-    torch_state, python_state, numpy_state = state
-    random.setstate(python_state)
+    torch_state, (version, internal, gauss), numpy_state = state
+    if type(internal) is not bytes or len(internal) != PYTHON_STATE_BYTES:
+        raise ValueError("a Python generator state of the wrong size")
+    random.setstate((version, tuple(array.array("I", internal)), gauss))
     if torch_state is not None and (load or "torch" in sys.modules):
         import torch
 

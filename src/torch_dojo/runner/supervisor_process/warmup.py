@@ -131,8 +131,22 @@ def later(warmed: Warmed) -> Iterator[str]:
         except Exception:  # a check that needs it will say why
             pass
         yield name
+    _no_library_teardown_at_exit()
     warmed.guard = Guard.snapshot()
     gc.freeze()
+
+
+def _no_library_teardown_at_exit() -> None:
+    """The operator libraries torch registered while imported (174 here) each unregister
+    themselves at exit (a weakref.finalize run by atexit): 10-15 ms of every check's end, in a
+    process that ends with os._exit right after. Those that exist now keep their operators;
+    what a check's own code registers later is still undone at its exit."""
+    library = sys.modules.get("torch.library")
+    teardown = getattr(library, "_del_library", None)
+    for finalizer in list(getattr(weakref.finalize, "_registry", {})):
+        peeked = finalizer.peek()
+        if peeked is not None and peeked[1] is teardown:
+            finalizer.atexit = False
 
 
 def _rehearse() -> None:

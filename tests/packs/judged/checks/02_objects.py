@@ -5,7 +5,9 @@ process (``torch-dojo check``) and judged (the learner's code in a process of it
 """
 
 import copy
+import random
 
+import numpy as np
 import pytest
 import torch
 from torch.utils.data import DataLoader
@@ -123,6 +125,18 @@ def test_random_numbers_go_on_from_the_checks_seed(learner):
     assert torch.equal(learner.draw(), want[0])
     assert torch.equal(learner.draw(), want[1])
     assert torch.equal(torch.rand(3), want[2])
+
+
+def test_python_and_numpy_random_numbers_go_on_from_the_checks_seed(learner):
+    """draw_python draws from Python's and NumPy's generators the check seeded, and moves them on"""
+    random.seed(1)
+    np.random.seed(1)
+    want = [(random.random(), float(np.random.rand())) for _ in range(3)]
+    random.seed(1)
+    np.random.seed(1)
+    assert learner.draw_python() == want[0]
+    assert learner.draw_python() == want[1]
+    assert (random.random(), float(np.random.rand())) == want[2]
 
 
 def test_a_string_subclass_comes_back_as_a_string(learner):

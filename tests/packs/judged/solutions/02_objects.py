@@ -78,5 +78,13 @@ def draw():
     return torch.rand(3)
 
 
+def draw_python():
+    import random
+
+    import numpy
+
+    return random.random(), float(numpy.random.rand())
+
+
 def version():
     return torch.__version__
