@@ -268,3 +268,35 @@ def test_a_reference_that_does_not_load_is_the_checks(write):
 def test_blame_is_in_every_checks_json(write):
     document = blame_check(write, RIGHT_SCALE).to_json()
     assert [c["blame"] for c in document["checks"]] == ["", "", "check"]
+
+
+NO_PLUGINS = '''\
+import sys
+from importlib.metadata import entry_points
+
+
+def test_no_plugin_of_the_environment_runs_with_the_checks(learner):
+    """no pytest11 plugin of the environment is loaded"""
+    named = {e.value.split(":")[0] for e in entry_points(group="pytest11")}
+    assert named, "this needs a pytest plugin installed (the test extras have pytest-xdist)"
+    assert not named & set(sys.modules), sorted(named & set(sys.modules))
+'''
+
+
+@pytest.mark.parametrize("how", ["cold", "warm", "judged"])
+def test_pytest_plugins_of_the_environment_stay_out_of_the_checks(mini_pack, write, tmp_path, warm_runner, how):
+    """A plugin installed beside torch-dojo (a rerun-on-failure one would pass a flaky answer)
+    never runs with the checks."""
+    import dataclasses
+
+    exercise = mini_pack.find("add")
+    alone = dataclasses.replace(exercise, root=tmp_path / "pack")
+    (alone.root / "checks").mkdir(parents=True)
+    (alone.root / "checks" / exercise.file).write_text(NO_PLUGINS, encoding="utf-8")
+    path = write("add.py", GOOD)
+    if how == "cold":
+        verdict = runner.check(alone, path)
+    else:
+        verdict = warm_runner.check(alone, path, judged=how == "judged")
+        assert warm_runner.last_was_warm
+    assert verdict.status is Status.PASSED, verdict.to_json()
