@@ -72,23 +72,37 @@ def start(folder: str, run) -> Zygote:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     _in(folder, lambda: listener.bind(SOCKET))
     listener.listen(64)
+    pid = _fork(lambda: _serve(listener, run))
+    listener.close()
+    return Zygote(pid, folder)
+
+
+def _fork(body) -> int:
+    """Fork a child that dies with this process and runs ``body() -> exit code`` (70 when it
+    raised, after the traceback), then ends at once; the child's pid."""
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:
-        code = 70
-        try:
-            _die_with(parent)
-            _serve(listener, run)
-        except BaseException:
-            import traceback
+    if pid:
+        return pid
+    code = 70
+    try:
+        _die_with(parent)
+        code = body()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
 
-            traceback.print_exc()
-        finally:
-            os._exit(code)
-    listener.close()
-    return Zygote(pid, folder)
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(code)
 
 
 class _Rank:
@@ -135,44 +149,28 @@ def _fork_rank(conn: socket.socket, listener: socket.socket, ranks: list[_Rank],
         conn.close()
         return None
     conn.settimeout(None)
-    zygote = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        code = 70
-        try:
-            _die_with(zygote)
-            for rank in ranks:  # nothing of the zygote's: the rank runs the learner's code
-                os.close(rank.pidfd)
-                os.close(rank.conn.detach())
-            os.close(listener.detach())
-            os.close(conn.detach())
-            for number, fd in enumerate(fds[:3]):
-                os.dup2(fd, number)
-            for fd in fds:
-                if fd > 2:
-                    os.close(fd)
-            _fresh_streams()
-            os.environ.clear()
-            os.environ.update(env)
-            os.chdir(cwd)
-            import tempfile
 
-            tempfile.tempdir = None  # found again from TMPDIR, as a fresh interpreter would
-            code = run(argv)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        except BaseException:
-            import traceback
+    def rank() -> int:
+        for other in ranks:  # nothing of the zygote's: the rank runs the learner's code
+            os.close(other.pidfd)
+            os.close(other.conn.detach())
+        os.close(listener.detach())
+        os.close(conn.detach())
+        for number, fd in enumerate(fds[:3]):
+            os.dup2(fd, number)
+        for fd in fds:
+            if fd > 2:
+                os.close(fd)
+        _fresh_streams()
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        import tempfile
 
-            traceback.print_exc()
-            code = 1
-        finally:
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except Exception:
-                    pass
-            os._exit(code)
+        tempfile.tempdir = None  # found again from TMPDIR, as a fresh interpreter would
+        return run(argv)
+
+    pid = _fork(rank)
     for fd in fds:
         os.close(fd)
     _send(conn, {"pid": pid})
