@@ -1,7 +1,8 @@
 """Hidden checks: 18 ddp_script.
 
-Each check run launches the learner's file under torchrun twice (each launch costs seconds,
-about one import of torch, so the checks share them):
+Each check run launches the learner's file under torchrun twice (the checks share them: a
+launch costs about a second with its ranks forked, several where they start fresh, as with
+a GPU):
 
 - a *probe* run on 3 processes: every rank imports the file and runs `probe` below, which
   calls ddp_setup(), make_train_loader() on a dataset of numbered examples and train(), and
@@ -21,7 +22,7 @@ from torch_dojo.testing import fail, hint, requires, run_torchrun
 
 PROBE_RANKS = 3
 SCRIPT_RANKS = 2
-TIMEOUT = 90  # seconds per launch: a healthy one takes 6 s on an idle 2-core machine, 20 s on a busy one
+TIMEOUT = 90  # seconds per launch: a healthy one takes ~1 s on a 2-core machine (ranks forked), 20 s when they start fresh on a busy one
 EXAMPLES = 12  # the probe dataset: examples numbered 0..11, a multiple of every rank count
 EPOCHS = 4  # not train()'s default, so that a loop of 3 typed in shows
 
