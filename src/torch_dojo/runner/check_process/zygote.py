@@ -88,7 +88,9 @@ def _fork(body) -> int:
         return pid
     code = 70
     try:
-        _die_with(parent)
+        from torch_dojo.runner.isolation import die_with  # the zygote's side holds torch_dojo
+
+        die_with(parent)
         code = body()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -130,7 +132,7 @@ def _serve(listener: socket.socket, run) -> None:
                 _forget(rank, ranks)
             elif not rank.orphaned and rank.conn.fileno() in ready and not _peek(rank.conn):
                 rank.orphaned = True
-                _kill(rank.pid)  # the client is gone (the agent killed it): so is its rank
+                _signal(rank.pid, signal.SIGKILL)  # the client is gone (the agent killed it): so is its rank
 
 
 def _fork_rank(conn: socket.socket, listener: socket.socket, ranks: list[_Rank], run) -> _Rank | None:
@@ -200,9 +202,9 @@ def _peek(conn: socket.socket) -> bool:
         return False
 
 
-def _kill(pid: int) -> None:
+def _signal(pid: int, number: int) -> None:
     try:
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, number)
     except ProcessLookupError:
         pass
 
@@ -212,12 +214,6 @@ def _send(conn: socket.socket, message: dict) -> None:
         conn.sendall(json.dumps(message).encode() + b"\n")
     except OSError:  # the client is gone
         pass
-
-
-def _die_with(parent: int) -> None:
-    from torch_dojo.runner.isolation import die_with  # the zygote's side holds torch_dojo
-
-    die_with(parent)
 
 
 def _in(folder: str, do) -> None:
@@ -247,7 +243,7 @@ def client(argv: list[str]) -> int:
         print(f"torch-dojo: no rank was started (the launch's zygote: {err})", file=sys.stderr)
         return KILLED_WITHOUT_CLIENT
     for sig in FORWARDED:
-        signal.signal(sig, lambda number, _frame: _forward(pid, number))
+        signal.signal(sig, lambda number, _frame: _signal(pid, number))
     signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
     try:
         status = int(json.loads(answers.readline())["status"])
@@ -260,13 +256,6 @@ def client(argv: list[str]) -> int:
         os.kill(os.getpid(), -code)
         return 128 - code
     return code
-
-
-def _forward(pid: int, number: int) -> None:
-    try:
-        os.kill(pid, number)
-    except ProcessLookupError:
-        pass
 
 
 if __name__ == "__main__":
