@@ -38,10 +38,11 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         self._tmux("send-keys", *keys)
 
-    def wait_for(self, text: str, timeout: float = 60) -> str:
+    def wait_for(self, *texts: str, timeout: float = 60) -> str:
+        """The screen once every one of texts is on it (a panel may be drawn before another)."""
         deadline = time.monotonic() + timeout
-        while text not in (screen := self.screen()):
-            assert time.monotonic() < deadline, f"{text!r} never showed; the screen:\n{screen}"
+        while not all(text in (screen := self.screen()) for text in texts):
+            assert time.monotonic() < deadline, f"{texts!r} never all showed; the screen:\n{screen}"
             time.sleep(0.2)
         return screen
 
@@ -66,16 +67,15 @@ def test_a_learner_opens_the_workbook_saves_a_file_and_quits(terminal, tmp_path)
     term = terminal(sys.executable, "-m", "torch_dojo", "--pack", str(MINI))
     term.wait_for("Continue (Enter)")
     term.keys("Enter")
-    screen = term.wait_for("01 · Add two numbers")
-    assert "0 of 2 passed" in screen and "Welcome" not in screen
+    screen = term.wait_for("01 · Add two numbers", "0 of 2 passed")
+    assert "Welcome" not in screen
     mine = tmp_path / "torch-dojo" / "01_add.py"
     deadline = time.monotonic() + 30
     while "checking" not in term.screen() and "PASSED" not in term.screen():  # saved again until noticed
         assert time.monotonic() < deadline, term.screen()
         mine.write_text("def add(a, b):\n    return a + b\n")
         time.sleep(1)
-    screen = term.wait_for("PASSED")
-    assert "1 of 2 passed" in screen
+    term.wait_for("PASSED", "1 of 2 passed")
     term.keys("q")
     term.wait_for("EXITED 0")
 
@@ -128,8 +128,7 @@ def test_a_learner_back_the_next_day_is_told_what_is_due_and_starts_a_review(ter
     screen = term.wait_for("Welcome back")
     assert "1 is due" in screen
     term.keys("Enter")
-    screen = term.wait_for("02 · Greet someone")
-    assert "↻ 01" in screen and "1 ↻ due" in screen
+    term.wait_for("02 · Greet someone", "↻ 01", "1 ↻ due")
     term.keys("v")
     term.wait_for("Review: 01")
     assert (found.state / "review" / "01_add.py").read_bytes() == (MINI / "exercises" / "01_add.py").read_bytes()
