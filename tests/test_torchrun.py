@@ -116,6 +116,55 @@ def test_a_launch_that_hangs_is_ended_with_every_rank(tmp_path, own_tmp):
     assert list(own_tmp.iterdir()) == []
 
 
+FREES_ITS_GROUPS = """\
+import torch, torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
+
+def train_and_free(group):
+    model = DistributedDataParallel(torch.nn.Linear(2, 2), process_group=group)
+    for _ in range(3):
+        model(torch.randn(4, 2)).sum().backward()
+    dist.destroy_process_group(group)
+    # model freed here: its reducer frees the group, whose gloo thread frees the last work
+
+if __name__ == "__main__":
+    dist.init_process_group("gloo")
+    for _ in range(20):
+        train_and_free(dist.new_group())
+    print("done")
+    dist.destroy_process_group()
+"""
+
+
+def test_a_ddp_model_freed_after_its_group_was_destroyed_never_hangs_a_rank(tmp_path, own_tmp):
+    """torch 2.13 hangs a rank here about one time in four (rank._no_context_for_device_threads):
+    twenty times on each rank, so a launch without the workaround all but surely times out."""
+    script = tmp_path / "learner.py"
+    script.write_text(FREES_ITS_GROUPS, encoding="utf-8")
+    result = run_torchrun(script, nproc=2, timeout=60)
+    assert not result.timed_out and result.returncode == 0, result.output
+    assert [result.rank(n).output for n in range(2)] == ["done\n", "done\n"]
+
+
+def context_probe(module):
+    """Whether a backward on this rank finds the contextvars stashed in its thread's state."""
+    import torch
+
+    seen = []
+    x = torch.ones(2, requires_grad=True)
+    x.register_hook(lambda grad: seen.append(torch._C._is_key_in_tls("context")))
+    (x * 2).sum().backward()
+    return seen
+
+
+def test_a_ranks_backward_keeps_no_python_object_in_its_thread_state(tmp_path, own_tmp):
+    """What the gloo work items capture, and what the hang above comes from: nothing there."""
+    script = tmp_path / "learner.py"
+    script.write_text("", encoding="utf-8")
+    result = run_torchrun(script, nproc=2, probe=context_probe, timeout=60)
+    assert [result.rank(n).data for n in range(2)] == [[False], [False]], result.output
+
+
 # Through the runner: the launcher a check process forks ahead ---------------------------------
 
 PACK_TOML = """\

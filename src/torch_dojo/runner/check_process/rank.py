@@ -103,6 +103,29 @@ def launch(nproc: int, out: str, file: str, probe: str, *, fork: bool) -> int:
     return 0
 
 
+def _no_context_for_device_threads() -> None:
+    """Work around a hang in torch (2.13): every ``backward()`` stashes a copy of the
+    contextvars in the thread's state (for compiled autograd's device threads), and the gloo
+    work that DDP's reducer starts during the backward keeps that state. The gloo thread that
+    frees the last work item must take the GIL to free the copy, while the learner's thread,
+    freeing the DDP model (pybind11 keeps the GIL), waits for that gloo thread to end. A
+    correct script that returns from ``main()`` after ``destroy_process_group()`` then hangs:
+    8 of 30 launches here. On the CPU, backward runs in the caller's thread, with no device
+    thread to give the context to, so the ranks keep none."""
+    import torch
+
+    stash = getattr(torch._C, "_stash_obj_in_tls", None)
+    if stash is None or getattr(stash, "_dojo_no_context", False):
+        return
+
+    def stash_but_context(key, value):
+        if key != "context":
+            stash(key, value)
+
+    stash_but_context._dojo_no_context = True
+    torch._C._stash_obj_in_tls = stash_but_context
+
+
 def run_rank(out_dir: str, file: str, probe_name: str) -> int:
     """One rank: the probe on the learner's module, or the file as ``__main__``; reported."""
     # A forked rank inherits the agent's handlers, which turn the SIGTERM that ends a rank
@@ -123,6 +146,8 @@ def run_rank(out_dir: str, file: str, probe_name: str) -> int:
 
     show_at_learners_line(Path(file))
 
+    if os.environ.get("CUDA_VISIBLE_DEVICES") == "":
+        _no_context_for_device_threads()
     report: dict = {"rank": rank, "data": None, "error": ""}
     try:
         if probe_name:
