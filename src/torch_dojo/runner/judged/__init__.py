@@ -30,7 +30,8 @@ The modules, by the process they run in:
   a fixed set of types), ``proxies`` (stand-ins for objects that stay there), ``graphs``
   (a tensor whose graph stays there);
 - the learner's process: ``learner_server`` (imports the learner's file, answers);
-- both sides: ``wire`` (the bytes of an answer), ``mirror`` (objects both sides hold).
+- both sides: ``wire`` (the bytes of an answer), ``mirror`` (objects both sides hold),
+  ``generators`` (the random generators' states).
 
 ``python -m torch_dojo.runner.judged SPEC`` is the cold judge (``__main__``). This file
 stays empty: the main process imports it only for its ``__name__``.

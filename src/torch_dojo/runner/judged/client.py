@@ -22,7 +22,7 @@ import weakref
 from typing import Any
 
 from torch_dojo.runner.check_process.learner_module import MissingName
-from torch_dojo.runner.judged import decode, mirror, wire
+from torch_dojo.runner.judged import decode, generators, mirror, wire
 from torch_dojo.runner.judged.proxies import _PROTOCOLS, RemoteLearner, RemoteObject, _resolve, _standin
 from torch_dojo.testing.compare import CheckFailure
 
@@ -139,7 +139,7 @@ class Client:
         return LearnerLost(now)
 
     def _state(self) -> tuple:
-        rng = mirror.rng_state()
+        rng = generators.rng_state()
         sent = None if rng == self._rng_last else rng
         self._rng_last = rng
         torch = sys.modules.get("torch")
@@ -314,6 +314,6 @@ def _error_class(module: str, qualname: str, mro: tuple) -> type:
 
 def _set_rng(state: Any) -> None:
     try:
-        mirror.set_rng_state(state, load=False)
+        generators.set_rng_state(state, load=False)
     except Exception as err:  # noqa: BLE001 - the learner's process sent it
         raise wire.ProtocolError(f"a random generator state that does not fit: {err}") from None

@@ -29,7 +29,7 @@ from torch_dojo.runner.check_process.learner_module import (
     mentions_torch,
     wind_down,
 )
-from torch_dojo.runner.judged import mirror, wire
+from torch_dojo.runner.judged import generators, mirror, wire
 from torch_dojo.runner.spec import CheckSpec
 
 MIRROR_BASE = 1 << 62  # refs of tensors the learner's code made: apart from the judge's refs
@@ -120,7 +120,7 @@ class Server:
 
     def _reply(self, kind: str, value: Any) -> bytes:
         changed = self.pairs.changed()
-        rng = mirror.rng_state()
+        rng = generators.rng_state()
         moved = None if rng == self.rng_last else rng
         updates: tuple = ()
         try:
@@ -167,8 +167,8 @@ class Server:
             if torch.get_num_threads() != threads:
                 torch.set_num_threads(threads)
         if rng is not None:
-            mirror.set_rng_state(rng, load=True)
-            self.rng_last = mirror.rng_state()
+            generators.set_rng_state(rng, load=True)
+            self.rng_last = generators.rng_state()
 
     def _import(self) -> tuple[str, Any]:
         if self.refused:

@@ -17,12 +17,10 @@ ends (``clear``): a tensor the check dropped may still carry a change to send.
 
 from __future__ import annotations
 
-import array
 import collections
 import enum
 import io
 import pickle
-import random
 import sys
 import types
 from typing import Any, Callable
@@ -338,44 +336,3 @@ def loads(data: bytes, persistent: Callable[[Any], Any]) -> tuple[Any, dict[int,
     unpickler = LearnerUnpickler(data, persistent)
     message = unpickler.load()
     return message, dict(unpickler.memo.copy())
-
-
-# Random generators -------------------------------------------------------------------------------
-
-
-PYTHON_STATE_BYTES = 625 * array.array("I").itemsize  # random.getstate()'s numbers
-
-
-def rng_state() -> tuple:
-    """The states of torch's, Python's and NumPy's global generators, as plain values (None
-    for a library not imported here)."""
-    torch, np = sys.modules.get("torch"), sys.modules.get("numpy")
-    torch_state = torch.get_rng_state().numpy().tobytes() if torch is not None else None
-    numpy_state = None
-    if np is not None:
-        name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
-        numpy_state = (name, keys.tobytes(), int(pos), int(has_gauss), float(cached))
-    version, internal, gauss = random.getstate()
-    # Python's 625 numbers as one bytes value: read and written as one, not as 625 values.
-    return (torch_state, (version, array.array("I", internal).tobytes(), gauss), numpy_state)
-
-
-def set_rng_state(state: tuple, load: bool) -> None:
-    """Set the generators to ``state``; ``load``: import torch or NumPy for their part."""
-    torch_state, (version, internal, gauss), numpy_state = state
-    if type(internal) is not bytes or len(internal) != PYTHON_STATE_BYTES:
-        raise ValueError("a Python generator state of the wrong size")
-    random.setstate((version, tuple(array.array("I", internal)), gauss))
-    if torch_state is not None and (load or "torch" in sys.modules):
-        import torch
-
-        if type(torch_state) is not bytes or len(torch_state) != torch.get_rng_state().numel():
-            raise ValueError("a torch generator state of the wrong size")
-        torch.set_rng_state(torch.frombuffer(bytearray(torch_state), dtype=torch.uint8))
-    if numpy_state is not None and (load or "numpy" in sys.modules):
-        import numpy as np
-
-        name, keys, pos, has_gauss, cached = numpy_state
-        if type(keys) is not bytes or len(keys) != 624 * 4:
-            raise ValueError("a NumPy generator state of the wrong size")
-        np.random.set_state((name, np.frombuffer(keys, dtype=np.uint32).copy(), pos, has_gauss, cached))

@@ -139,6 +139,20 @@ def test_python_and_numpy_random_numbers_go_on_from_the_checks_seed(learner):
     assert (random.random(), float(np.random.rand())) == want[2]
 
 
+def test_numpys_cached_normal_value_crosses_both_ways(learner):
+    """draw_normal takes NumPy's normal values in turn with the check's: NumPy makes them two
+    at a time and caches the second, and taking a cached one moves nothing else"""
+    np.random.seed(2)
+    want = [float(np.random.standard_normal()) for _ in range(6)]
+    np.random.seed(2)
+    assert learner.draw_normal() == want[0]  # makes two, caches the second there
+    assert float(np.random.standard_normal()) == want[1]  # the cached one, here
+    assert learner.draw_normal() == want[2]  # so none cached there
+    assert learner.draw_normal() == want[3]  # the one it cached there
+    assert float(np.random.standard_normal()) == want[4]
+    assert learner.draw_normal() == want[5]
+
+
 def test_a_string_subclass_comes_back_as_a_string(learner):
     """version gives torch.__version__ as a plain string"""
     assert learner.version() == torch.__version__

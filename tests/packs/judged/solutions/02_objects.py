@@ -86,5 +86,11 @@ def draw_python():
     return random.random(), float(numpy.random.rand())
 
 
+def draw_normal():
+    import numpy
+
+    return float(numpy.random.standard_normal())
+
+
 def version():
     return torch.__version__
