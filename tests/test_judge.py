@@ -392,3 +392,27 @@ def test_a_thread_left_running(judge):
         """)
     assert verdict.status is Status.ERROR
     assert re.search(r"left \d+ thread\(s\) \(sleeper", verdict.message)
+
+
+def test_the_judge_reaps_its_learners_process_as_it_ends_and_not_before():
+    """isolation.reap, which Session._end waits with: the status as soon as the child ends,
+    None (the child still running) when the time is up."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from torch_dojo.runner.isolation import reap
+
+    quick = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3); raise SystemExit(3)"])
+    started = time.monotonic()
+    status = reap(quick.pid, 20)
+    assert os.waitstatus_to_exitcode(status) == 3 and time.monotonic() - started < 10
+    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        started = time.monotonic()
+        assert reap(slow.pid, 0.5) is None and 0.5 <= time.monotonic() - started < 10
+    finally:
+        slow.send_signal(signal.SIGKILL)
+        assert os.waitstatus_to_exitcode(reap(slow.pid, 20)) == -signal.SIGKILL
+    quick.returncode = slow.returncode = 0  # reaped here: Popen has nothing left to wait for

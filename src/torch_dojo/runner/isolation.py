@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import signal
+import time
 import socket
 import sys
 
@@ -112,6 +114,31 @@ def attach(cwd: str, output_fd: int) -> None:
     os.dup2(output_fd, 2)
     os.close(output_fd)
     os.chdir(cwd)
+
+
+def reap(pid: int, timeout: float) -> int | None:
+    """Wait at most ``timeout`` seconds for a child to end: its wait status, or None when it
+    still runs. On a pidfd (Linux 5.3): woken as it ends, not at the next poll."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # no pidfds here, or the child is already reaped
+        pidfd = None
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if pidfd is not None:
+                select.select([pidfd], [], [], left)
+            else:
+                time.sleep(min(left, 0.005))
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
 
 
 def how_it_ended(returncode: int | None) -> str:

@@ -14,7 +14,6 @@ import os
 import signal
 import socket
 import sys
-import time
 import traceback
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from torch_dojo.runner.isolation import (
     drop_capabilities,
     how_it_ended,
     name_process,
+    reap,
     set_dumpable,
 )
 from torch_dojo.runner.spec import CheckSpec
@@ -163,25 +163,19 @@ class Session:
     def _end(self) -> str:
         """End the learner's process (if it still runs) and reap it: how it ended."""
         if self.returncode is None:
-            deadline = time.monotonic() + REAP_SECONDS
-            while True:
+            try:
+                status = reap(self.pid, REAP_SECONDS)
+            except ChildProcessError:
+                self.returncode = -1
+                return how_it_ended(self.returncode)
+            if status is None:
                 try:
-                    pid, status = os.waitpid(self.pid, os.WNOHANG)
-                except ChildProcessError:
-                    self.returncode = -1
-                    break
-                if pid:
-                    self.returncode = os.waitstatus_to_exitcode(status)
-                    break
-                if time.monotonic() > deadline:
-                    try:
-                        os.kill(self.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    os.waitpid(self.pid, 0)
-                    self.returncode = None
-                    return "it stopped answering and was ended"
-                time.sleep(0.005)
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                os.waitpid(self.pid, 0)
+                return "it stopped answering and was ended"
+            self.returncode = os.waitstatus_to_exitcode(status)
         return how_it_ended(self.returncode)
 
     def _lost(self, problem: str | None) -> tuple[str, str]:
