@@ -30,9 +30,6 @@ from torch_dojo.testing.compare import CheckFailure
 _TRUSTED_ERRORS = {(cls.__module__, cls.__qualname__): cls for cls in (CheckFailure, MissingName)}
 
 
-_PLAIN = frozenset({int, float, str, bytes, bool, complex, type(None)})
-
-
 class LearnerLost(BaseException):
     """The learner's process is gone, or sent what cannot be read: nothing more can be asked."""
 
@@ -150,7 +147,7 @@ class Client:
 
     def _persistent(self, obj: Any) -> Any:
         cls = type(obj)
-        if cls in _PLAIN:  # most of what a message holds: never a pair, a proxy or the checks' own
+        if cls in mirror.SCALARS:  # most of what a message holds: never a pair, a proxy or the checks' own
             return None
         if getattr(cls, "_dojo_proxy", False) or getattr(cls, "_dojo_graph", False):
             return ("h", object.__getattribute__(obj, "_dojo_id"))

@@ -28,6 +28,8 @@ from typing import Any, Callable
 from torch_dojo.runner.judged import decode, wire
 
 _CONTAINERS = (list, dict, set, collections.OrderedDict, collections.defaultdict)
+SCALARS = frozenset({int, float, str, bytes, bool, complex, type(None)})  # most of what a message holds
+_NEVER_PAIRED = SCALARS | {tuple, frozenset}
 _NOT_STATE = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType,
               enum.Enum)  # an enum member is a singleton, pickled by name
 
@@ -51,6 +53,8 @@ def is_storage(obj: Any) -> bool:
 def pairable(obj: Any) -> bool:
     """Whether an object can change in place, so that both sides must keep it alike."""
     t = type(obj)
+    if t in _NEVER_PAIRED:
+        return False
     if t in _CONTAINERS or _is_tensor(t) or _is_storage_or_array(t):
         return True
     torch = sys.modules.get("torch")
