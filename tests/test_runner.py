@@ -283,6 +283,45 @@ def test_no_plugin_of_the_environment_runs_with_the_checks(learner):
 '''
 
 
+WAIT_POLICY = '''
+import os
+
+
+def test_openmp_threads_wait_passively(learner):
+    """OpenMP's threads sleep when idle, here and where the learner's code runs"""
+    assert os.environ.get("OMP_WAIT_POLICY") == "PASSIVE"
+    assert learner.wait_policy() == "PASSIVE"
+'''
+
+
+@pytest.mark.parametrize("how", ["cold", "warm", "judged"])
+def test_openmp_threads_of_the_checks_sleep_when_idle(mini_pack, write, tmp_path, warm_runner, how):
+    """Spinning OpenMP threads of the judge would take the cores from the learner's process,
+    and the other way round (runner.process.child_environment)."""
+    import dataclasses
+
+    exercise = mini_pack.find("add")
+    alone = dataclasses.replace(exercise, root=tmp_path / "pack")
+    (alone.root / "checks").mkdir(parents=True)
+    (alone.root / "checks" / exercise.file).write_text(WAIT_POLICY, encoding="utf-8")
+    path = write("add.py", "import os\n\ndef wait_policy():\n    return os.environ.get('OMP_WAIT_POLICY')\n")
+    if how == "cold":
+        verdict = runner.check(alone, path)
+    else:
+        verdict = warm_runner.check(alone, path, judged=how == "judged")
+        assert warm_runner.last_was_warm
+    assert verdict.status is Status.PASSED, verdict.to_json()
+
+
+def test_a_wait_policy_of_the_users_own_is_kept(monkeypatch):
+    from torch_dojo.runner.process import child_environment
+
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    assert child_environment()["OMP_WAIT_POLICY"] == "ACTIVE"
+    monkeypatch.delenv("OMP_WAIT_POLICY")
+    assert child_environment()["OMP_WAIT_POLICY"] == "PASSIVE"
+
+
 @pytest.mark.parametrize("how", ["cold", "warm", "judged"])
 def test_pytest_plugins_of_the_environment_stay_out_of_the_checks(mini_pack, write, tmp_path, warm_runner, how):
     """A plugin installed beside torch-dojo (a rerun-on-failure one would pass a flaky answer)
