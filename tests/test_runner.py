@@ -294,22 +294,27 @@ def test_openmp_threads_wait_passively(learner):
 '''
 
 
-@pytest.mark.parametrize("how", ["cold", "warm", "judged"])
-def test_openmp_threads_of_the_checks_sleep_when_idle(mini_pack, write, tmp_path, warm_runner, how):
-    """Spinning OpenMP threads of the judge would take the cores from the learner's process,
-    and the other way round (runner.process.child_environment)."""
+def _checked_with(checks: str, path, mini_pack, tmp_path, warm_runner, how: str):
+    """``path`` judged by the mini pack's `add` with ``checks`` for its checks: cold, warm or judged."""
     import dataclasses
 
     exercise = mini_pack.find("add")
     alone = dataclasses.replace(exercise, root=tmp_path / "pack")
     (alone.root / "checks").mkdir(parents=True)
-    (alone.root / "checks" / exercise.file).write_text(WAIT_POLICY, encoding="utf-8")
-    path = write("add.py", "import os\n\ndef wait_policy():\n    return os.environ.get('OMP_WAIT_POLICY')\n")
+    (alone.root / "checks" / exercise.file).write_text(checks, encoding="utf-8")
     if how == "cold":
-        verdict = runner.check(alone, path)
-    else:
-        verdict = warm_runner.check(alone, path, judged=how == "judged")
-        assert warm_runner.last_was_warm
+        return runner.check(alone, path)
+    verdict = warm_runner.check(alone, path, judged=how == "judged")
+    assert warm_runner.last_was_warm
+    return verdict
+
+
+@pytest.mark.parametrize("how", ["cold", "warm", "judged"])
+def test_openmp_threads_of_the_checks_sleep_when_idle(mini_pack, write, tmp_path, warm_runner, how):
+    """Spinning OpenMP threads of the judge would take the cores from the learner's process,
+    and the other way round (runner.process.child_environment)."""
+    path = write("add.py", "import os\n\ndef wait_policy():\n    return os.environ.get('OMP_WAIT_POLICY')\n")
+    verdict = _checked_with(WAIT_POLICY, path, mini_pack, tmp_path, warm_runner, how)
     assert verdict.status is Status.PASSED, verdict.to_json()
 
 
@@ -326,16 +331,5 @@ def test_a_wait_policy_of_the_users_own_is_kept(monkeypatch):
 def test_pytest_plugins_of_the_environment_stay_out_of_the_checks(mini_pack, write, tmp_path, warm_runner, how):
     """A plugin installed beside torch-dojo (a rerun-on-failure one would pass a flaky answer)
     never runs with the checks."""
-    import dataclasses
-
-    exercise = mini_pack.find("add")
-    alone = dataclasses.replace(exercise, root=tmp_path / "pack")
-    (alone.root / "checks").mkdir(parents=True)
-    (alone.root / "checks" / exercise.file).write_text(NO_PLUGINS, encoding="utf-8")
-    path = write("add.py", GOOD)
-    if how == "cold":
-        verdict = runner.check(alone, path)
-    else:
-        verdict = warm_runner.check(alone, path, judged=how == "judged")
-        assert warm_runner.last_was_warm
+    verdict = _checked_with(NO_PLUGINS, write("add.py", GOOD), mini_pack, tmp_path, warm_runner, how)
     assert verdict.status is Status.PASSED, verdict.to_json()
