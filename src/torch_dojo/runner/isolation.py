@@ -19,9 +19,9 @@ import ctypes
 import os
 import select
 import signal
-import time
 import socket
 import sys
+import time
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4

@@ -55,7 +55,7 @@ _FLAG_METHODS = [(CALL, "__call__"), (LEN, "__len__"), (ITER, "__iter__"), (NEXT
 
 def send_frame(sock, data: bytes) -> None:
     """One write for a frame that is not large: a header written apart wakes the other side
-    for four bytes, and it then waits again for the rest (two context switches more a request)."""
+    for eight bytes, and it then waits again for the rest (two context switches more a request)."""
     if len(data) <= _ONE_WRITE:
         sock.sendall(_LEN.pack(len(data)) + data)
     else:
