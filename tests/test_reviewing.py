@@ -140,6 +140,9 @@ async def test_the_current_exercise_shows_its_record(mini_pack, found):
         await until(pilot, lambda: "Welcome back" in message(app))
         await pilot.press("enter")
         assert text_of(app, "#task-record").strip() == ""  # 02, where the learner left off: nothing yet
+        # Once the workbook's start-up is done (the probe answers after it): a p before that
+        # would make 01 the exercise "where you left off", checked again at start-up.
+        await until(pilot, lambda: app.session.environment is not None)
         await pilot.press("p")
         shown = text_of(app, "#task-record")
         assert "First passed 2026-12-01 10:00, on check 2, 1 hint before it" in shown
