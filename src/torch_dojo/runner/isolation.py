@@ -9,7 +9,8 @@ Who may look inside whom (``set_dumpable``, ``drop_capabilities``): the supervis
 process, a judged check's judge and the main process that asks for a judged check are
 non-dumpable, so that the learner's code can neither ptrace them nor open their memory
 or descriptors; a process that runs the learner's code is dumpable, as any program.
-``how_it_ended`` words a process's end (a signal by its name) for the messages about it.
+``fork`` starts each of the runner's children (standbys, judged learners, launchers,
+zygotes and their ranks) the same way. ``how_it_ended`` words a process's end (a signal by its name) for the messages about it.
 Standard library only: every process of the runner imports it.
 """
 
@@ -22,6 +23,8 @@ import signal
 import socket
 import sys
 import time
+import traceback
+from typing import Callable
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -91,6 +94,33 @@ def die_with(parent: int) -> None:
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the line above
         os._exit(70)
+
+
+def fork(body: Callable[[int], "int | None"]) -> int:
+    """Fork a child that runs ``body(parent's pid)`` and then ends at once (``os._exit``: no
+    atexit handler or finalizer of the parent's runs twice) with its exit code: the one
+    ``body`` returned (None: 0) or gave ``sys.exit``, 70 when it raised (after the traceback).
+    Returns the child's pid, in the parent."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # what the parent printed is not printed again by the child
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 70
+    try:
+        code = body(parent) or 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - a closed or broken stream: nothing more to say
+                pass
+        os._exit(code)
 
 
 def detach(supervisor: int, sockets: list[socket.socket], name: bytes) -> None:

@@ -29,14 +29,12 @@ import json
 import os
 import signal
 import socket
-import sys
 import tempfile
-import traceback
 from pathlib import Path
 
 from torch_dojo.runner import confinement
 from torch_dojo.runner.check_process import rank
-from torch_dojo.runner.isolation import die_with, name_process
+from torch_dojo.runner.isolation import die_with, fork, name_process
 from torch_dojo.runner.spec import CheckSpec
 
 # The check API reads it (a name it holds too: tests/test_layout.py keeps the two the same).
@@ -51,31 +49,25 @@ def fork_launcher(spec: CheckSpec) -> None:
         return
     folder = tempfile.mkdtemp(prefix="launches-", dir=spec.workdir or None)
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            die_with(parent)
-            name_process(LAUNCHER_NAME)
-            # Only its socket and the output: not the verdict's channel, nor (judged) the
-            # judge's socket to the learner's process. What of the check process's objects
-            # held them stays uncollected, so that none closes a number reused since.
-            gc.freeze()
-            keep = theirs.fileno()
-            os.closerange(3, keep)
-            os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
-            if spec.judged:
-                try:
-                    confinement.enter(spec.confinement)
-                except Exception:  # fails closed: no launcher, and run_torchrun's own launch says why
-                    os._exit(0)
-            _serve(theirs)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(0)
+
+    def launcher(parent: int) -> None:
+        die_with(parent)
+        name_process(LAUNCHER_NAME)
+        # Only its socket and the output: not the verdict's channel, nor (judged) the
+        # judge's socket to the learner's process. What of the check process's objects
+        # held them stays uncollected, so that none closes a number reused since.
+        gc.freeze()
+        keep = theirs.fileno()
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+        if spec.judged:
+            try:
+                confinement.enter(spec.confinement)
+            except Exception:  # fails closed: no launcher, and run_torchrun's own launch says why
+                return
+        _serve(theirs)
+
+    pid = fork(launcher)
     theirs.close()
     _held.append((ours, pid))
     os.environ[LAUNCHER_ENV] = f"{ours.fileno()} {folder}"
@@ -103,19 +95,13 @@ def _serve(sock: socket.socket) -> None:
             pass
     for line in sock.makefile("rb"):
         request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            code = 70
-            try:
-                os.close(sock.detach())  # the ranks run the learner's code: no way back to the check
-                os.setsid()
-                code = _launch(request)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+
+        def launch(_parent: int, request=request) -> int:
+            os.close(sock.detach())  # the ranks run the learner's code: no way back to the check
+            os.setsid()
+            return _launch(request)
+
+        pid = fork(launch)
         _send(sock, {"pid": pid})
         _, status = os.waitpid(pid, 0)
         _send(sock, {"returncode": os.waitstatus_to_exitcode(status)})

@@ -78,33 +78,14 @@ def start(folder: str, run) -> Zygote:
 
 
 def _fork(body) -> int:
-    """Fork a child that dies with this process and runs ``body() -> exit code`` (70 when it
-    raised, after the traceback), then ends at once; the child's pid."""
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 70
-    try:
-        from torch_dojo.runner.isolation import die_with  # the zygote's side holds torch_dojo
+    """Fork a child that dies with this process and runs ``body() -> exit code``; its pid."""
+    from torch_dojo.runner.isolation import die_with, fork  # the zygote's side holds torch_dojo
 
+    def child(parent: int):
         die_with(parent)
-        code = body()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        import traceback
+        return body()
 
-        traceback.print_exc()
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
-        os._exit(code)
+    return fork(child)
 
 
 class _Rank:

@@ -14,7 +14,6 @@ import os
 import signal
 import socket
 import sys
-import traceback
 from pathlib import Path
 
 from torch_dojo.runner.check_process.launcher import fork_launcher
@@ -27,6 +26,7 @@ from torch_dojo.runner.isolation import (
     LEARNER_NAME,
     die_with,
     drop_capabilities,
+    fork,
     how_it_ended,
     name_process,
     reap,
@@ -61,20 +61,10 @@ def harden() -> None:
 def start(spec: CheckSpec) -> "Session":
     """Fork the learner's process (which waits for ``Session.go``) and ready the judge."""
     judge_end, learner_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
     # Under root: no capability for the learner's process, nor for anything the judge starts
     # (torchrun's ranks run the learner's file), so that non-dumpable keeps them out.
     drop_capabilities()
-    judge = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            _become_learner(judge, judge_end, learner_end, spec)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(70)
+    pid = fork(lambda judge: _become_learner(judge, judge_end, learner_end, spec) or 70)  # never returns
     learner_end.close()
     fork_launcher(spec)  # for torchrun's launches: as the learner's process, before the judge reads anything
     harden()

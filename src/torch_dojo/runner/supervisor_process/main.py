@@ -40,7 +40,6 @@ import socket
 import sys
 import tempfile
 import time
-import traceback
 
 from torch_dojo.runner.channel import Channel
 from torch_dojo.runner.isolation import (
@@ -49,6 +48,7 @@ from torch_dojo.runner.isolation import (
     attach,
     become_subreaper,
     detach,
+    fork,
     name_process,
     set_dumpable,
 )
@@ -135,22 +135,16 @@ def _run(channel: Channel, message: dict, fds: list[int], warmed, standby) -> No
 
 def _fork_exec(channel: Channel, message: dict, events_fd: int, output_fd: int) -> int:
     """Cold: a check process that is a fresh interpreter."""
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    supervisor = os.getpid()
-    pid = os.fork()
-    if pid:
-        return pid
-    try:
+
+    def check_process(supervisor: int) -> int:
         detach(supervisor, [channel.sock], CHECK_NAME)
         attach(message["cwd"], output_fd)
         spec = CheckSpec.from_json(message["spec"]).with_events(events_fd)
         os.set_inheritable(events_fd, True)
         os.execv(sys.executable, [sys.executable, "-m", message["module"], json.dumps(spec.to_json())])
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        os._exit(70)
+        return 70  # not reached: execv returns only by raising
+
+    return fork(check_process)
 
 
 def _wait(channel: Channel, pid: int) -> int:

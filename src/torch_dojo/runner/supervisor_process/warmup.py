@@ -27,7 +27,6 @@ import signal
 import socket
 import sys
 import tempfile
-import traceback
 import weakref
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -35,7 +34,7 @@ from typing import Any, Iterator
 from torch_dojo import testing
 from torch_dojo.runner import check_process, judged
 from torch_dojo.runner.channel import Channel
-from torch_dojo.runner.isolation import CHECK_NAME, STANDBY_NAME, attach, detach, name_process, set_dumpable
+from torch_dojo.runner.isolation import CHECK_NAME, STANDBY_NAME, attach, detach, fork, name_process, set_dumpable
 from torch_dojo.runner.spec import CheckSpec
 
 # What checks import, other than ours (ours: every module of the packages below).
@@ -190,18 +189,13 @@ class Standby:
     @classmethod
     def fork(cls, control: Channel, warmed: Warmed) -> "Standby":
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        supervisor = os.getpid()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                detach(supervisor, [control.sock, ours], STANDBY_NAME)
-                _wait_for_check(Channel(theirs), warmed)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(70)
+
+        def standby(supervisor: int) -> int:
+            detach(supervisor, [control.sock, ours], STANDBY_NAME)
+            _wait_for_check(Channel(theirs), warmed)  # ends the process
+            return 70
+
+        pid = fork(standby)
         theirs.close()
         return cls(pid, Channel(ours))
 
