@@ -53,7 +53,8 @@ FRESH_SIGNALS = {"SIGTERM": signal.SIG_DFL, "SIGINT": signal.default_int_handler
 _PROBES: dict[str, object] = {}  # "CHECKS::NAME" -> the probe function, loaded once per process
 # What the learner's code left (its globals, its exception and so its frames): kept until the
 # rank's os._exit. Freed, a DDP model's reducer frees its gloo group, whose destructor joins a
-# worker thread that may be waiting for the GIL this thread holds: a rank that never ends.
+# worker thread that may be waiting for the GIL this thread holds: a rank that never ends
+# (``_no_context_for_device_threads`` keeps the learner's own code from that, on the CPU).
 _KEPT: list[object] = []
 
 
